@@ -1,0 +1,2 @@
+// Public API of @architech/core. Domain only: no AWS SDK imports.
+export {};
