@@ -1,5 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerDev } from "./commands/dev.ts";
+import { registerNormalize } from "./commands/normalize.ts";
+import { registerTestEventPattern } from "./commands/test-event-pattern.ts";
 import { type CommandIO, ExitCode, processIO } from "./io.ts";
 
 /** Builds the `architech` program; every command has `--help`. */
@@ -10,6 +12,8 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .exitOverride()
     .showHelpAfterError();
   registerDev(program, io, setExit);
+  registerTestEventPattern(program, io, setExit);
+  registerNormalize(program, io, setExit);
   return program;
 }
 

@@ -1,0 +1,8 @@
+import type { Command } from "commander";
+import type { CommandIO } from "../io.ts";
+
+export function registerNormalize(
+  _program: Command,
+  _io: CommandIO,
+  _setExit: (code: number) => void,
+): void {}
