@@ -1,2 +1,6 @@
-// The embedded runtime (dynalite, local bus, local Step Functions, sandbox account) grows here.
-export {};
+// Public API of @architech/local: the embedded runtime.
+export {
+  type EmbeddedDynamoDb,
+  type EmbeddedDynamoDbOptions,
+  startEmbeddedDynamoDb,
+} from "./dynamodb/embedded-dynamodb.ts";
