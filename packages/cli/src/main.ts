@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { registerDev } from "./commands/dev.ts";
 import { registerNormalize } from "./commands/normalize.ts";
+import { registerPolicies } from "./commands/policies.ts";
+import { registerReplay } from "./commands/replay.ts";
 import { registerTestEventPattern } from "./commands/test-event-pattern.ts";
 import { type CommandIO, ExitCode, processIO } from "./io.ts";
 
@@ -14,6 +16,8 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
   registerDev(program, io, setExit);
   registerTestEventPattern(program, io, setExit);
   registerNormalize(program, io, setExit);
+  registerPolicies(program, io, setExit);
+  registerReplay(program, io, setExit);
   return program;
 }
 

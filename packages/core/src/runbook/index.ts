@@ -1,0 +1,13 @@
+export { CLEANUP_RESOURCE_KINDS, CleanupParamsSchema } from "./cleanup.ts";
+export {
+  getRunbook,
+  isRunbookName,
+  RUNBOOK_NAMES,
+  type RunbookName,
+  runbooks,
+  UnknownRunbookError,
+} from "./registry.ts";
+export { RightsizeParamsSchema } from "./rightsize.ts";
+export { RollbackParamsSchema } from "./rollback.ts";
+export type { IamPermission, RunbookDefinition } from "./types.ts";
+export { VerifyBackupParamsSchema } from "./verify-backup.ts";

@@ -1,0 +1,1 @@
+export { durationSchema, formatDuration, parseDuration } from "./duration.ts";
