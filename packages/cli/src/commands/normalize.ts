@@ -1,32 +1,14 @@
-import { readFileSync } from "node:fs";
-import {
-  describeSignal,
-  formatIssuePath,
-  normalizeEvent,
-  parseEventText,
-  type Signal,
-} from "@architech/core";
+import { describeSignal, formatIssuePath, normalizeEvent, type Signal } from "@architech/core";
 import type { Command } from "commander";
+import { readEventFile } from "../event-files.ts";
 import { type CommandIO, ExitCode } from "../io.ts";
 
 type FileOutcome = { file: string; signal: Signal } | { file: string; problem: string };
 
 function normalizeFile(file: string): FileOutcome {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    return {
-      file,
-      problem: `cannot read the file (${error instanceof Error ? error.message : String(error)})`,
-    };
-  }
-  let event: unknown;
-  try {
-    event = parseEventText(text);
-  } catch (error) {
-    return { file, problem: `not valid JSON (${error instanceof Error ? error.message : String(error)})` };
-  }
+  const read = readEventFile(file);
+  if ("problem" in read) return read;
+  const event = read.event;
   const result = normalizeEvent(event);
   if (result.ok) return { file, signal: result.signal };
   const issues = (result.error.issues ?? []).map(

@@ -1,0 +1,163 @@
+import type { Policy } from "../policy/policy.ts";
+import { isTerminalRunStatus, type Run } from "../store/run.ts";
+import type { Store } from "../store/store.ts";
+import { switchBlocking } from "../store/switch.ts";
+import { formatDuration } from "../time/duration.ts";
+import type { SuppressionReason } from "./decision.ts";
+
+export interface Suppression {
+  reason: SuppressionReason;
+  detail: string;
+  runId?: string;
+}
+
+export interface GuardrailContext {
+  policy: Policy;
+  targetKey: string;
+  now: Date;
+  store: Store;
+}
+
+const WEEKDAY_INDEX = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6 } as const;
+const ACTIVE_LOOKBACK_MS = 7 * 86_400_000;
+
+/** Kill switch, policy pause and run-time freeze windows (all kept in the store). */
+export async function checkSwitches({
+  policy,
+  now,
+  store,
+}: GuardrailContext): Promise<Suppression | undefined> {
+  const blocking = switchBlocking(await store.readSwitches(), policy.name, now);
+  return blocking === undefined ? undefined : { reason: "switch", detail: blocking };
+}
+
+/** The policy's own freeze windows and allowed windows. */
+export function checkCalendar({ policy, now }: GuardrailContext): Suppression | undefined {
+  const at = now.getTime();
+  const freeze = policy.guardrails.freeze.find((f) => Date.parse(f.start) <= at && at < Date.parse(f.end));
+  if (freeze) return { reason: "policy-freeze", detail: `freeze until ${freeze.end}: ${freeze.reason}` };
+  const windows = policy.guardrails.allowedWindows;
+  if (windows && !windows.some((window) => insideWindow(window, now))) {
+    const list = windows.map((w) => `${w.days.join(",")} ${w.start}-${w.end} ${w.timezone}`).join("; ");
+    return { reason: "outside-allowed-window", detail: `automatic runs only in: ${list}` };
+  }
+  return undefined;
+}
+
+function insideWindow(
+  window: { days: readonly (keyof typeof WEEKDAY_INDEX)[]; start: string; end: string; timezone: string },
+  now: Date,
+): boolean {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: window.timezone,
+    weekday: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(now);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  const weekday = get("weekday").toUpperCase() as keyof typeof WEEKDAY_INDEX;
+  const minutes = Number(get("hour")) * 60 + Number(get("minute"));
+  const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const start = toMinutes(window.start);
+  const end = toMinutes(window.end);
+  if (start < end) return window.days.includes(weekday) && minutes >= start && minutes < end;
+  // A window across midnight (22:00–02:00) belongs to the day it starts on.
+  const yesterday = (Object.keys(WEEKDAY_INDEX) as (keyof typeof WEEKDAY_INDEX)[]).find(
+    (day) => WEEKDAY_INDEX[day] === (WEEKDAY_INDEX[weekday] + 6) % 7,
+  );
+  return (
+    (window.days.includes(weekday) && minutes >= start) ||
+    (yesterday !== undefined && window.days.includes(yesterday) && minutes < end)
+  );
+}
+
+export async function checkCooldown({
+  policy,
+  targetKey,
+  store,
+}: GuardrailContext): Promise<Suppression | undefined> {
+  const status = await store.getCooldown({ policy: policy.name, target: targetKey });
+  if (!status.active) return undefined;
+  return {
+    reason: "cooldown",
+    detail: `cooling down until ${status.cooldown.until}${status.cooldown.runId ? ` after run ${status.cooldown.runId}` : ""}`,
+    ...(status.cooldown.runId ? { runId: status.cooldown.runId } : {}),
+  };
+}
+
+/**
+ * The circuit breaker: this many failed runs inside the window pause the policy, with a message saying
+ * why, until a person resumes it. The pause is itself a switch, so later signals stop at the first check.
+ */
+export async function checkCircuitBreaker({
+  policy,
+  now,
+  store,
+}: GuardrailContext): Promise<Suppression | undefined> {
+  const { failures, window } = policy.guardrails.circuitBreaker;
+  const recent = await listRecentRuns(store, policy.name, new Date(now.getTime() - window));
+  const failed = recent.filter((run) => run.status === "failed");
+  if (failed.length < failures) return undefined;
+  const reason = `circuit breaker: ${failed.length} failed runs in ${formatDuration(window)} (last: ${failed[0]?.id}); resume the policy once the cause is fixed`;
+  await store.pausePolicy({ policy: policy.name, reason, by: "circuit-breaker" });
+  return { reason: "circuit-open", detail: reason };
+}
+
+export async function checkRateLimit({ policy, store }: GuardrailContext): Promise<Suppression | undefined> {
+  const slot = await store.consumeRate({
+    policy: policy.name,
+    limit: policy.guardrails.maxRunsPerHour,
+    windowMs: 3_600_000,
+  });
+  return slot.allowed
+    ? undefined
+    : {
+        reason: "rate-limit",
+        detail: `${slot.limit} runs per hour reached; next window at ${slot.windowEnd}`,
+      };
+}
+
+/**
+ * Concurrency and blast radius across targets: at most `maxConcurrent` unfinished runs of the policy, and
+ * at most `blastRadius.maxCount` distinct targets with unfinished runs. The share of a resource kind
+ * (`maxPercent`) needs the size of the fleet, so runbooks enforce it when they plan.
+ */
+export async function checkConcurrency({
+  policy,
+  targetKey,
+  now,
+  store,
+}: GuardrailContext): Promise<Suppression | undefined> {
+  const active = (
+    await listRecentRuns(store, policy.name, new Date(now.getTime() - ACTIVE_LOOKBACK_MS))
+  ).filter((run) => !isTerminalRunStatus(run.status));
+  if (active.length >= policy.guardrails.maxConcurrent) {
+    return {
+      reason: "max-concurrent",
+      detail: `${active.length} runs of ${policy.name} unfinished (max ${policy.guardrails.maxConcurrent})`,
+    };
+  }
+  const maxCount = policy.guardrails.blastRadius?.maxCount;
+  const targets = new Set(active.map((run) => run.target));
+  if (maxCount !== undefined && !targets.has(targetKey) && targets.size + 1 > maxCount) {
+    return { reason: "blast-radius", detail: `${targets.size} targets already in flight (max ${maxCount})` };
+  }
+  return undefined;
+}
+
+async function listRecentRuns(store: Store, policy: string, since: Date): Promise<Run[]> {
+  const runs: Run[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listRunsByPolicy({
+      policy,
+      since: since.toISOString(),
+      limit: 200,
+      ...(cursor ? { cursor } : {}),
+    });
+    runs.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor !== undefined && runs.length < 5_000);
+  return runs;
+}

@@ -1,0 +1,24 @@
+export {
+  type Decision,
+  type RejectedDecision,
+  type RejectionReason,
+  type RouteResult,
+  type RunAnnotation,
+  type StartedDecision,
+  SUPPRESSION_REASONS,
+  type SuppressedDecision,
+  type SuppressionReason,
+} from "./decision.ts";
+export { signalEventView } from "./event-view.ts";
+export { executionNameFor, MAX_EXECUTION_NAME_LENGTH } from "./execution-name.ts";
+export { PolicyIndex } from "./policy-index.ts";
+export type {
+  Clock,
+  IdSource,
+  RunInput,
+  StartWorkflowInput,
+  StartWorkflowResult,
+  WorkflowStarter,
+} from "./ports.ts";
+export { resolveTarget, type TargetResolution } from "./resolve-target.ts";
+export { DEDUPE_TTL_MS, GUARDRAIL_ORDER, type RouterDeps, RUN_LEASE_MS, route, routeEvent } from "./route.ts";
