@@ -11,3 +11,4 @@ export * from "./store/index.ts";
 export * from "./target/index.ts";
 export * from "./time/index.ts";
 export * from "./workflow/index.ts";
+export * from "./workflows/index.ts";

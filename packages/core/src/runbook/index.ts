@@ -9,5 +9,7 @@ export {
 } from "./registry.ts";
 export { RightsizeParamsSchema } from "./rightsize.ts";
 export { RollbackParamsSchema } from "./rollback.ts";
+export type { RollbackPlan } from "./rollback-steps.ts";
+export * from "./steps/index.ts";
 export type { IamPermission, RunbookDefinition } from "./types.ts";
 export { VerifyBackupParamsSchema } from "./verify-backup.ts";

@@ -33,6 +33,11 @@ export const ApprovalRecordSchema = z.object({
   decidedBy: ActorSchema.optional(),
   decidedAt: TimestampSchema.optional(),
   reason: TextSchema.optional(),
+  /**
+   * The Step Functions task token the run waits on. Kept server-side only: it never leaves the store in
+   * a chat message; the interaction handler looks it up by approval id to resume the workflow.
+   */
+  taskToken: z.string().min(1).max(2048).optional(),
 });
 export type Approval = z.output<typeof ApprovalRecordSchema>;
 
@@ -45,6 +50,7 @@ export const RequestApprovalInputSchema = ApprovalRecordSchema.pick({
   planHash: true,
   requestedBy: true,
   expiresAt: true,
+  taskToken: true,
 });
 export type RequestApprovalInput = z.input<typeof RequestApprovalInputSchema>;
 

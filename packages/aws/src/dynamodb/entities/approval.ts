@@ -23,6 +23,7 @@ export const approvalModel = {
     decidedBy: { type: "string" },
     decidedAt: { type: "string" },
     reason: { type: "string" },
+    taskToken: { type: "string", readOnly: true },
   },
   indexes: {
     byId: {

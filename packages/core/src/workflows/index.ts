@@ -1,0 +1,15 @@
+import rollback from "./rollback.asl.json" with { type: "json" };
+
+/**
+ * The runbooks' workflows: Amazon States Language (JSONPath), kept as data. The stack deploys them with
+ * the step function's ARN substituted for `${…StepsFunctionArn}`; the embedded runtime runs the same
+ * files with every Task bound to the step handler in-process.
+ */
+export const workflowDefinitions: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  rollback,
+};
+
+/** The definition substitution each workflow uses for its step function, by runbook. */
+export const stepFunctionSubstitutions: Readonly<Record<string, string>> = {
+  rollback: "RollbackStepsFunctionArn",
+};
