@@ -1,0 +1,81 @@
+import type { Clock, IdSource, RouterDeps } from "@architech/core";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { Tracer } from "@aws-lambda-powertools/tracer";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { type LambdaConfig, readLambdaConfig } from "./config.ts";
+import { createRouterDeps } from "./router-deps.ts";
+
+/** What the handlers of one execution environment share: built once per cold start. */
+export interface LambdaRuntime {
+  readonly config: LambdaConfig;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly tracer: Tracer;
+  readonly routerDeps: RouterDeps;
+}
+
+/** What a runtime can be built from instead of the defaults; tests inject clients and a clock here. */
+export interface LambdaRuntimeOptions {
+  /** The environment to read the configuration from. Default: the process's. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Default: a client for the function's region, traced by the Tracer. */
+  readonly dynamodb?: DynamoDBClient;
+  /** Default: a client for the function's region, traced by the Tracer. */
+  readonly sfn?: SFNClient;
+  readonly clock?: Clock;
+  readonly ids?: IdSource;
+}
+
+/**
+ * Builds a runtime: reads and validates the configuration, creates the Powertools logger, metrics and
+ * tracer for the configured service, the AWS clients (unless given), and the router's dependencies with
+ * the policies loaded. Throws `ConfigError` naming what is wrong.
+ *
+ * @example
+ * const runtime = createLambdaRuntime({ dynamodb: embedded.client, env: { TABLE_NAME: "architech", STATE_MACHINE_ARNS: "{}" } });
+ */
+export function createLambdaRuntime(options: LambdaRuntimeOptions = {}): LambdaRuntime {
+  const config = readLambdaConfig(options.env);
+  const logger = new Logger({ serviceName: config.serviceName, logLevel: config.logLevel });
+  const metrics = new Metrics({ serviceName: config.serviceName, namespace: config.metricsNamespace });
+  const tracer = new Tracer({ serviceName: config.serviceName });
+  const routerDeps = createRouterDeps({
+    config,
+    dynamodb: options.dynamodb ?? tracer.captureAWSv3Client(new DynamoDBClient({})),
+    sfn: options.sfn ?? tracer.captureAWSv3Client(new SFNClient({})),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.ids ? { ids: options.ids } : {}),
+  });
+  logger.info("router configured", {
+    policies: routerDeps.policies.policies.map((policy) => policy.name),
+    stateMachines: config.stateMachineArns,
+    table: config.tableName,
+  });
+  return { config, logger, metrics, tracer, routerDeps };
+}
+
+let options: LambdaRuntimeOptions = {};
+let current: LambdaRuntime | undefined;
+
+/**
+ * Sets what this process's runtime is built from, and drops the one already built. For tests and for
+ * hosting the handlers outside Lambda; call it before the first invocation.
+ *
+ * @example
+ * configureLambdaRuntime({ env: { TABLE_NAME: db.tableName, STATE_MACHINE_ARNS: arns, POLICIES_DIR: dir }, dynamodb: db.client });
+ */
+export function configureLambdaRuntime(next: LambdaRuntimeOptions): void {
+  options = next;
+  current = undefined;
+}
+
+/**
+ * The runtime of this execution environment, built by the first invocation of a cold start and shared by
+ * every later one. A build that throws is tried again by the next invocation.
+ */
+export function lambdaRuntime(): LambdaRuntime {
+  current ??= createLambdaRuntime(options);
+  return current;
+}
