@@ -3,6 +3,7 @@ export { ArchitechError } from "./errors.ts";
 export * from "./event-pattern/index.ts";
 export * from "./policy/index.ts";
 export * from "./ports/index.ts";
+export * from "./releases/index.ts";
 export * from "./router/index.ts";
 export * from "./runbook/index.ts";
 export * from "./signals/index.ts";

@@ -65,4 +65,6 @@ export interface RouteResult {
   matched: string[];
   decisions: Decision[];
   annotations: RunAnnotation[];
+  /** For a deployment signal: whether it was added to the release history. */
+  release?: { recorded: boolean; reason?: string };
 }

@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
 import type { Policy } from "../policy/policy.ts";
+import type { EcsPort } from "../ports/ecs.ts";
+import { ResourceNotFoundError } from "../ports/errors.ts";
+import { type RecordReleaseResult, recordEcsRelease } from "../releases/releases.ts";
 import { getRunbook, type RunbookName } from "../runbook/registry.ts";
 import { normalizeEvent } from "../signals/normalize.ts";
-import type { AlarmSignal, Signal } from "../signals/signal.ts";
+import type { AlarmSignal, DeploymentSignal, Signal } from "../signals/signal.ts";
 import type { Run } from "../store/run.ts";
 import type { Store } from "../store/store.ts";
 import { targetKey as keyOfTarget, type Target } from "../target/target.ts";
@@ -34,6 +37,8 @@ export interface RouterDeps {
   clock: Clock;
   ids: IdSource;
   policies: PolicyIndex;
+  /** ECS, to read what a completed deployment rolled out; without it deployments are not recorded. */
+  ecs?: EcsPort;
 }
 
 /** EventBridge retries a delivery for up to 24 hours; a key is kept for twice that. */
@@ -75,6 +80,8 @@ export const GUARDRAIL_ORDER = [
 export async function route(signal: Signal, deps: RouterDeps): Promise<RouteResult> {
   const annotations =
     signal.type === "alarm" && signal.state === "OK" ? await settleRunsOfResolvedAlarm(signal, deps) : [];
+  const release =
+    signal.type === "deployment" && deps.ecs ? await recordRelease(signal, deps.ecs, deps.store) : undefined;
   const matched = deps.policies.match(signal);
   const decisions: Decision[] = [];
   for (const policy of matched) decisions.push(await decide(policy, signal, deps));
@@ -84,7 +91,32 @@ export async function route(signal: Signal, deps: RouterDeps): Promise<RouteResu
     matched: matched.map((p) => p.name),
     decisions,
     annotations,
+    ...(release ? { release } : {}),
   };
+}
+
+/** Deployment history feeds rollback: record the release; a release ECS no longer knows is noted, not retried. */
+async function recordRelease(
+  signal: DeploymentSignal,
+  ecs: EcsPort,
+  store: Store,
+): Promise<RecordReleaseResult> {
+  try {
+    const result = await recordEcsRelease(signal, { store, ecs });
+    if (result.recorded) {
+      await store.appendAudit({
+        kind: "action",
+        action: "release-recorded",
+        actor: ROUTER,
+        reason: `release ${result.deployment.taskDefinitionArn ?? result.deployment.id} of ${result.deployment.service} recorded`,
+        target: result.deployment.service,
+      });
+    }
+    return result;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundError) return { recorded: false, reason: error.message };
+    throw error;
+  }
 }
 
 /**

@@ -1,0 +1,1 @@
+export { type BakeOptions, bakeReleases, type RecordReleaseResult, recordEcsRelease } from "./releases.ts";
