@@ -1,3 +1,4 @@
+import rightsize from "./rightsize.asl.json" with { type: "json" };
 import rollback from "./rollback.asl.json" with { type: "json" };
 
 /**
@@ -7,9 +8,11 @@ import rollback from "./rollback.asl.json" with { type: "json" };
  */
 export const workflowDefinitions: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   rollback,
+  rightsize,
 };
 
 /** The definition substitution each workflow uses for its step function, by runbook. */
 export const stepFunctionSubstitutions: Readonly<Record<string, string>> = {
   rollback: "RollbackStepsFunctionArn",
+  rightsize: "RightsizeStepsFunctionArn",
 };

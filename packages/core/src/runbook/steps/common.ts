@@ -8,7 +8,7 @@ import {
   stepResult,
 } from "./context.ts";
 
-const FINAL_STATUSES = ["succeeded", "failed", "cancelled", "dry-run"] as const;
+const FINAL_STATUSES = ["succeeded", "failed", "cancelled", "dry-run", "reverted"] as const;
 type FinalStatus = (typeof FINAL_STATUSES)[number];
 
 function describeError(error: unknown): string | undefined {
@@ -44,6 +44,7 @@ export const recordOutcome: StepHandler = async (call, { store, ports }) => {
     applied: stepResult(call.state, "applied"),
     steady: stepResult(call.state, "steady"),
     recovery: stepResult(call.state, "recovery"),
+    verified: stepResult(call.state, "verified"),
     ...(outcome.error ? { error: outcome.error } : {}),
   };
   const moved = await store.transitionRun({

@@ -1,3 +1,4 @@
+import { rightsizeSteps } from "../rightsize-steps.ts";
 import { rollbackSteps } from "../rollback-steps.ts";
 import { recordOutcome, releaseLease, requestApproval } from "./common.ts";
 import {
@@ -17,6 +18,7 @@ const commonSteps: Record<string, StepHandler> = {
 /** Each runbook's own steps; every runbook also has the common ones. */
 export const runbookSteps: Record<string, Record<string, StepHandler>> = {
   rollback: rollbackSteps,
+  rightsize: rightsizeSteps,
 };
 
 /**
