@@ -300,4 +300,79 @@ describe("route", () => {
     );
     expect(allowed.decisions[0]?.kind).toBe("start");
   });
+
+  it("limits runs per hour per policy", async () => {
+    const d = deps(
+      rollbackPolicy("p-rate", "auto").replace("maxRunsPerHour: 5", "maxRunsPerHour: 2\n  maxConcurrent: 10"),
+    );
+    const kinds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const result = await route(
+        signalOf(alarmEvent({ id: `rt-${i}`, alarmName: "p-rate-5xx", service: `s-rate-${i}` })),
+        d,
+      );
+      kinds.push(
+        result.decisions[0]?.kind === "suppressed"
+          ? `suppressed:${result.decisions[0].reason}`
+          : String(result.decisions[0]?.kind),
+      );
+    }
+    expect(kinds).toEqual(["start", "start", "suppressed:rate-limit"]);
+    clock.advance(3_600_000);
+    const next = await route(
+      signalOf(alarmEvent({ id: "rt-next", alarmName: "p-rate-5xx", service: "s-rate-9" })),
+      d,
+    );
+    expect(next.decisions[0]?.kind).toBe("start");
+  });
+
+  it("caps unfinished runs per policy and targets in flight", async () => {
+    const concurrent = deps(
+      rollbackPolicy("p-conc", "auto").replace("maxRunsPerHour: 5", "maxRunsPerHour: 50\n  maxConcurrent: 2"),
+    );
+    const kinds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const result = await route(
+        signalOf(alarmEvent({ id: `cc-${i}`, alarmName: "p-conc-5xx", service: `s-conc-${i}` })),
+        concurrent,
+      );
+      kinds.push(
+        result.decisions[0]?.kind === "suppressed"
+          ? result.decisions[0].reason
+          : String(result.decisions[0]?.kind),
+      );
+    }
+    expect(kinds).toEqual(["start", "start", "max-concurrent"]);
+
+    const radius = deps(
+      rollbackPolicy("p-blast", "auto").replace(
+        "maxRunsPerHour: 5",
+        "maxRunsPerHour: 50\n  maxConcurrent: 10\n  blastRadius: { maxCount: 1 }",
+      ),
+    );
+    const first = await route(
+      signalOf(alarmEvent({ id: "bl-1", alarmName: "p-blast-5xx", service: "s-blast-1" })),
+      radius,
+    );
+    const second = await route(
+      signalOf(alarmEvent({ id: "bl-2", alarmName: "p-blast-5xx", service: "s-blast-2" })),
+      radius,
+    );
+    expect(first.decisions[0]?.kind).toBe("start");
+    expect(second.decisions[0]).toMatchObject({ kind: "suppressed", reason: "blast-radius" });
+  });
+
+  it("suppresses a second policy's run on a target another run holds", async () => {
+    const text = `${rollbackPolicy("p-lease-a", "auto").replace('prefix: "p-lease-a-"', 'prefix: "p-lease-"')}\n---\n${rollbackPolicy("p-lease-b", "auto").replace('prefix: "p-lease-b-"', 'prefix: "p-lease-"')}`;
+    const d = deps(text);
+    const result = await route(
+      signalOf(alarmEvent({ id: "ls-1", alarmName: "p-lease-5xx", service: "s-lease" })),
+      d,
+    );
+    expect(result.matched).toEqual(["p-lease-a", "p-lease-b"]);
+    expect(result.decisions.map((x) => (x.kind === "suppressed" ? x.reason : x.kind))).toEqual([
+      "start",
+      "target-leased",
+    ]);
+  });
 });
