@@ -36,3 +36,4 @@ export {
   type SfnWorkflowStarterOptions,
   START_DATE_TOLERANCE_MS,
 } from "./sfn/workflow-starter.ts";
+export * from "./adapters.ts";
