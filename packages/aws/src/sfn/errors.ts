@@ -1,4 +1,5 @@
 import { ArchitechError } from "@architech/core";
+import { describeSdkError, isTransientSdkError as isTransientAwsError, sdkErrorName } from "../errors.ts";
 
 /**
  * Stable codes of {@link WorkflowError}. The two `Transient…` codes are the only retryable ones.
@@ -37,57 +38,12 @@ export class WorkflowError extends ArchitechError {
   }
 }
 
-const TRANSIENT_NAMES = new Set([
-  "ThrottlingException",
-  "TooManyRequestsException",
-  "KmsThrottlingException",
-  // The account's quota of open executions: running executions end and free it.
-  "ExecutionLimitExceeded",
-  "ServiceUnavailable",
-  "ServiceUnavailableException",
-  "InternalFailure",
-  "InternalServerError",
-  "InternalServerException",
-  "RequestTimeout",
-  "RequestTimeoutException",
-  "TimeoutError",
-]);
+/** Step Functions' quota of open executions: running executions end and free it, so a retry may succeed. */
+const SFN_TRANSIENT_NAMES = new Set(["ExecutionLimitExceeded", "KmsThrottlingException"]);
 
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND"]);
-
-interface SdkErrorLike {
-  name?: unknown;
-  code?: unknown;
-  message?: unknown;
-  $fault?: unknown;
-  $retryable?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
-}
-
-/** The SDK's name for an error (`ExecutionAlreadyExists`, `ThrottlingException`…), or "". */
-export function sdkErrorName(error: unknown): string {
-  const name = (error as SdkErrorLike | null)?.name;
-  return typeof name === "string" ? name : "";
-}
-
-/** True when a retry may succeed: throttling, a server-side fault, a timeout or a network failure. */
+/** True when a retry may succeed: the SDK-wide transient errors, plus Step Functions' own. */
 export function isTransientSdkError(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const sdk = error as SdkErrorLike;
-  const status = sdk.$metadata?.httpStatusCode;
-  return (
-    TRANSIENT_NAMES.has(sdkErrorName(error)) ||
-    sdk.$retryable !== undefined ||
-    sdk.$fault === "server" ||
-    (typeof status === "number" && (status >= 500 || status === 429)) ||
-    (typeof sdk.code === "string" && NETWORK_CODES.has(sdk.code))
-  );
+  return isTransientAwsError(error) || SFN_TRANSIENT_NAMES.has(sdkErrorName(error));
 }
 
-/** `Name: message` of an SDK error, for messages people read. */
-export function describeSdkError(error: unknown): string {
-  const name = sdkErrorName(error);
-  const message = (error as SdkErrorLike | null)?.message;
-  const text = typeof message === "string" && message !== "" ? message : String(error);
-  return name !== "" && name !== "Error" && !text.startsWith(name) ? `${name}: ${text}` : text;
-}
+export { describeSdkError, sdkErrorName };
