@@ -4,3 +4,5 @@ export {
   type EmbeddedDynamoDbOptions,
   startEmbeddedDynamoDb,
 } from "./dynamodb/embedded-dynamodb.ts";
+export { VirtualClock, type VirtualClockOptions } from "./clock.ts";
+export * from "./stepfunctions/index.ts";
