@@ -37,6 +37,20 @@ export function validateWorkflowDefinition(
       problems: [{ code: "NOT_AN_OBJECT", message: "a state machine definition is a JSON object" }],
     };
   }
+  // asl-validator builds its schemas on every call (~100 ms): remember the verdict per definition text.
+  const cacheKey = `${options.checkPaths ?? true}/${options.checkArn ?? true}/${JSON.stringify(definition)}`;
+  const cached = verdicts.get(cacheKey);
+  if (cached) return cached;
+  const verdict = validateUncached(definition, options);
+  if (verdicts.size >= MAX_CACHED_VERDICTS) verdicts.clear();
+  verdicts.set(cacheKey, verdict);
+  return verdict;
+}
+
+const MAX_CACHED_VERDICTS = 256;
+const verdicts = new Map<string, WorkflowValidation>();
+
+function validateUncached(definition: object, options: ValidateWorkflowOptions): WorkflowValidation {
   // asl-validator writes default QueryLanguage fields into the object it is given: hand it a copy.
   const copy: unknown = structuredClone(definition);
   const result = aslValidator(copy, {
