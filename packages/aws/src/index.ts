@@ -1,4 +1,6 @@
 // Public API of @architech/aws: adapters that implement the core ports on AWS SDK v3 clients.
+
+export * from "./adapters.ts";
 export { type EnsureTableOptions, ensureTable, toCreateTableInput } from "./dynamodb/create-table.ts";
 export { createDynamoStore, type DynamoStore, type DynamoStoreOptions } from "./dynamodb/dynamo-store.ts";
 export { createEntities, type Entities } from "./dynamodb/entities/index.ts";
@@ -36,4 +38,3 @@ export {
   type SfnWorkflowStarterOptions,
   START_DATE_TOLERANCE_MS,
 } from "./sfn/workflow-starter.ts";
-export * from "./adapters.ts";

@@ -1,8 +1,10 @@
 // Public API of @architech/local: the embedded runtime.
+
+export { VirtualClock, type VirtualClockOptions } from "./clock.ts";
 export {
   type EmbeddedDynamoDb,
   type EmbeddedDynamoDbOptions,
   startEmbeddedDynamoDb,
 } from "./dynamodb/embedded-dynamodb.ts";
-export { VirtualClock, type VirtualClockOptions } from "./clock.ts";
+export * from "./sandbox/index.ts";
 export * from "./stepfunctions/index.ts";

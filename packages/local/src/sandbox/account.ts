@@ -1,0 +1,456 @@
+import {
+  type AccountPorts,
+  type AlarmDescription,
+  type AlarmState,
+  ArchitechError,
+  type Clock,
+  type EcsServiceDescription,
+  type LambdaAliasDescription,
+  type LambdaFunctionConfiguration,
+  type LambdaVersion,
+  type Notification,
+  type Notifier,
+  ResourceNotFoundError,
+} from "@architech/core";
+import { createSandboxCloudWatch, describeAlarmAt } from "./cloudwatch.ts";
+import type { ActionEntry, Call, SandboxAction, SandboxContext } from "./context.ts";
+import {
+  createSandboxEcs,
+  deployTaskDefinition,
+  describeServiceAt,
+  findService,
+  findTaskDefinition,
+  registerRevision,
+  serviceTarget,
+} from "./ecs.ts";
+import { buildEstate, type Estate, nextVersionNumber, versionCodeSha256 } from "./estate.ts";
+import { eventsBetween, type SandboxEvent } from "./events.ts";
+import { FaultPlan, type PendingFault, type SandboxFault } from "./faults.ts";
+import {
+  aliasTarget,
+  createSandboxLambda,
+  describeAlias,
+  findAlias,
+  findFunction,
+  functionConfiguration,
+  moveAlias,
+} from "./lambda.ts";
+import type { SandboxSeed, TimeRef } from "./seed.ts";
+import {
+  aliasBadIntervals,
+  iso,
+  isVersionHealthy,
+  serviceBadIntervals,
+  servingTaskDefinitions,
+} from "./timeline.ts";
+
+export interface SandboxAccountOptions {
+  seed: SandboxSeed;
+  /** Drives rollouts, alarm evaluation and metric publication; the sandbox starts at its first reading. */
+  clock: Clock;
+  /** Overrides `settings.deploymentSettleTime` (milliseconds). */
+  deploymentSettleTime?: number;
+  /** Overrides `settings.alarmEvaluationDelay` (milliseconds). */
+  alarmEvaluationDelay?: number;
+  /** Called with each notification as it is sent, e.g. to print the live log. */
+  onNotification?: (notification: RecordedNotification) => void;
+  /** Called with each entry of the action log as it is written. */
+  onAction?: (action: SandboxAction) => void;
+}
+
+export interface RecordedNotification extends Notification {
+  /** When it was sent (the injected clock). */
+  at: string;
+}
+
+/** A release a pipeline rolls out: an existing revision, or a new image registered as the next one. */
+export type ScenarioRelease =
+  | { revision: number }
+  | { image: string; healthy?: boolean; cpu?: number; memory?: number; note?: string };
+
+/**
+ * What happens in the account apart from the control plane: pipelines deploy, people move aliases and
+ * set alarm states. Recorded in the action log with `via: "scenario"`; never subject to faults.
+ */
+export interface SandboxScenario {
+  /** UpdateService as a pipeline does it; a new image is registered as the family's next revision first. */
+  deployRelease(
+    cluster: string,
+    service: string,
+    release: ScenarioRelease,
+  ): { taskDefinitionArn: string; deploymentId: string };
+  /** Publishes the next version of a function; `healthy: false` makes it a bad one. */
+  publishVersion(
+    functionName: string,
+    options?: { healthy?: boolean; memorySize?: number },
+  ): { version: string };
+  /** Points an alias at a version with all traffic. */
+  moveAlias(functionName: string, alias: string, version: string | number): LambdaAliasDescription;
+  /** Forces an alarm's state, as `aws cloudwatch set-alarm-state`; `undefined` hands it back to its metric. */
+  setAlarmState(name: string, state: AlarmState | undefined, reason?: string): AlarmDescription;
+}
+
+/** The estate as the dashboard shows it; plain JSON. */
+export interface SandboxSnapshot {
+  account: string;
+  region: string;
+  at: string;
+  settings: { deploymentSettleTimeMs: number; alarmEvaluationDelayMs: number };
+  ecs: {
+    services: (EcsServiceDescription & {
+      tags: Record<string, string>;
+      releases: {
+        taskDefinitionArn: string;
+        revision: number;
+        image: string;
+        cpu: number;
+        memory: number;
+        healthy: boolean;
+        note?: string;
+      }[];
+      alarms: string[];
+    })[];
+  };
+  lambda: {
+    functions: (LambdaFunctionConfiguration & {
+      runtime: string;
+      tags: Record<string, string>;
+      versions: (LambdaVersion & { healthy: boolean })[];
+      aliases: (LambdaAliasDescription & { healthy: boolean; alarms: string[] })[];
+      alarms: string[];
+    })[];
+  };
+  alarms: AlarmDescription[];
+  resources: SandboxResources;
+  pendingFaults: PendingFault[];
+}
+
+/** Replaces seed times with ISO timestamps, recursively. */
+type Resolved<T> = T extends TimeRef
+  ? string
+  : T extends readonly (infer U)[]
+    ? Resolved<U>[]
+    : T extends object
+      ? { [K in keyof T]: Resolved<T[K]> }
+      : T;
+
+/** The plain-data parts of the estate (ECR, EC2, logs, backups, budgets), times resolved. */
+export type SandboxResources = Resolved<Pick<SandboxSeed, "ecr" | "ec2" | "logs" | "backup" | "budgets">>;
+
+/** An AWS account in this process, behind the same ports as the AWS adapters. */
+export interface SandboxAccount {
+  readonly account: string;
+  readonly region: string;
+  /** The ports the runbooks act through. */
+  readonly ports: AccountPorts;
+  /** Every change made to the account (and every change that failed), oldest first. */
+  readonly actions: readonly SandboxAction[];
+  readonly notifications: readonly RecordedNotification[];
+  /** The plain-data parts of the estate. */
+  readonly resources: SandboxResources;
+  readonly scenario: SandboxScenario;
+  /** Makes the next matching port calls fail as AWS can. */
+  injectFault(fault: SandboxFault): void;
+  clearFaults(): void;
+  snapshot(): SandboxSnapshot;
+  /**
+   * The events AWS would have put on the bus since the sandbox started (alarm state changes, deployment
+   * state changes) that no earlier call returned, up to the clock's now, oldest first. What the seed
+   * describes before the start is history and is not replayed.
+   */
+  drainEvents(): SandboxEvent[];
+}
+
+/**
+ * Creates a sandbox account from a validated seed. Rollouts, alarms and metrics follow the injected
+ * clock: advance it and `describeService` shows the rollout progressing.
+ *
+ * @example
+ * const sandbox = createSandboxAccount({ seed: await loadSandboxFile("sandbox/default.yaml"), clock });
+ * await sandbox.ports.ecs.updateServiceTaskDefinition("prod", "checkout-api", goodArn);
+ * clock.advance(60_000);
+ * (await sandbox.ports.ecs.describeService("prod", "checkout-api")).deployments[0]?.rolloutState; // "COMPLETED"
+ */
+export function createSandboxAccount(options: SandboxAccountOptions): SandboxAccount {
+  const { seed, clock } = options;
+  const now = () => clock.now().getTime();
+  const start = now();
+  const settleMs = options.deploymentSettleTime ?? seed.settings.deploymentSettleTime;
+  const evaluationDelayMs = options.alarmEvaluationDelay ?? seed.settings.alarmEvaluationDelay;
+  for (const [name, ms] of [
+    ["deploymentSettleTime", settleMs],
+    ["alarmEvaluationDelay", evaluationDelayMs],
+  ] as const) {
+    if (!(Number.isFinite(ms) && ms > 0)) {
+      throw new ArchitechError("InvalidSandboxOption", `${name} must be a positive number of milliseconds`);
+    }
+  }
+
+  const estate = buildEstate(seed, {
+    start,
+    settleMs,
+    evaluationDelayMs,
+    views: { serviceBadIntervals, aliasBadIntervals, servingTaskDefinitions },
+  });
+
+  const actions: SandboxAction[] = [];
+  const notifications: RecordedNotification[] = [];
+  const faults = new FaultPlan();
+  const emitted = new Set<string>();
+
+  const log = (action: SandboxAction) => {
+    actions.push(action);
+    options.onAction?.(action);
+  };
+  const ctx: SandboxContext = {
+    estate,
+    now,
+    read(call: Call) {
+      const fault = faults.take(call.operation, call.target, call.resource);
+      if (fault) throw fault;
+    },
+    mutate<T>(call: Call, change: (entry: ActionEntry) => T): T {
+      const entry: ActionEntry = {};
+      const base = { at: iso(now()), operation: call.operation, target: call.target, via: "ports" as const };
+      try {
+        const fault = faults.take(call.operation, call.target, call.resource);
+        if (fault) throw fault;
+        const result = change(entry);
+        log({ ...base, ...entry });
+        return result;
+      } catch (error) {
+        log({ ...base, ...(entry.before ? { before: entry.before } : {}), error: describeError(error) });
+        throw error;
+      }
+    },
+  };
+
+  const notifier: Notifier = {
+    async notify(notification) {
+      ctx.read({
+        operation: "notifier.notify",
+        target: `channel:${notification.channel}`,
+        resource: `channel ${notification.channel}`,
+      });
+      const recorded: RecordedNotification = { ...notification, at: iso(now()) };
+      notifications.push(recorded);
+      options.onNotification?.(recorded);
+    },
+  };
+
+  const scenario = createScenario(estate, now, (entry) => log({ ...entry, at: iso(now()), via: "scenario" }));
+  const resources = resolveTimes(
+    { ecr: seed.ecr, ec2: seed.ec2, logs: seed.logs, backup: seed.backup, budgets: seed.budgets },
+    start,
+  ) as SandboxResources;
+
+  return {
+    account: estate.account,
+    region: estate.region,
+    ports: {
+      ecs: createSandboxEcs(ctx),
+      lambda: createSandboxLambda(ctx),
+      cloudwatch: createSandboxCloudWatch(ctx),
+      notifier,
+    },
+    actions,
+    notifications,
+    resources,
+    scenario,
+    injectFault: (fault) => faults.inject(fault),
+    clearFaults: () => faults.clear(),
+    snapshot: () => snapshotOf(estate, now(), resources, faults.pending()),
+    drainEvents() {
+      // Ids are deterministic, so a change made at the very instant of an earlier drain is still caught.
+      const events = eventsBetween(estate, start, now()).filter((event) => !emitted.has(event.id));
+      for (const event of events) emitted.add(event.id);
+      return events;
+    },
+  };
+}
+
+function createScenario(
+  estate: Estate,
+  now: () => number,
+  log: (entry: Omit<SandboxAction, "at" | "via">) => void,
+): SandboxScenario {
+  return {
+    deployRelease(cluster, service, release) {
+      const record = findService(estate, cluster, service);
+      const before = describeServiceAt(estate, record, now()).taskDefinitionArn;
+      let taskDefinition = findTaskDefinition(estate, before);
+      if ("revision" in release) {
+        taskDefinition = findTaskDefinition(estate, `${record.family}:${release.revision}`);
+      } else {
+        taskDefinition = registerRevision(
+          estate,
+          taskDefinition,
+          {
+            cpu: release.cpu ?? taskDefinition.cpu,
+            memory: release.memory ?? taskDefinition.memory,
+            image: release.image,
+            healthy: release.healthy ?? true,
+            ...(release.note === undefined ? {} : { note: release.note }),
+          },
+          now(),
+        );
+        log({
+          operation: "scenario.registerTaskDefinition",
+          target: `task-definition:${taskDefinition.family}`,
+          after: {
+            taskDefinitionArn: taskDefinition.arn,
+            image: release.image,
+            healthy: taskDefinition.healthy,
+          },
+        });
+      }
+      const deployment = deployTaskDefinition(record, taskDefinition, now());
+      log({
+        operation: "scenario.deployRelease",
+        target: serviceTarget(cluster, service),
+        before: { taskDefinitionArn: before },
+        after: { taskDefinitionArn: taskDefinition.arn, deploymentId: deployment.id },
+      });
+      return { taskDefinitionArn: taskDefinition.arn, deploymentId: deployment.id };
+    },
+
+    publishVersion(functionName, options = {}) {
+      const fn = findFunction(estate, functionName);
+      const version = nextVersionNumber(fn);
+      fn.versions.push({
+        version,
+        memorySize: options.memorySize ?? fn.memorySize,
+        healthy: options.healthy ?? true,
+        codeSha256: versionCodeSha256(fn, version),
+        publishedAt: now(),
+      });
+      log({
+        operation: "scenario.publishVersion",
+        target: `lambda-function:${functionName}`,
+        after: { version, healthy: options.healthy ?? true },
+      });
+      return { version };
+    },
+
+    moveAlias(functionName, alias, version) {
+      const record = findAlias(estate, functionName, alias);
+      const before = describeAlias(record).functionVersion;
+      moveAlias(findFunction(estate, functionName), record, String(version), now());
+      const after = describeAlias(record);
+      log({
+        operation: "scenario.moveAlias",
+        target: aliasTarget(functionName, alias),
+        before: { functionVersion: before },
+        after: { functionVersion: after.functionVersion },
+      });
+      return after;
+    },
+
+    setAlarmState(name, state, reason) {
+      const alarm = estate.alarms.get(name);
+      if (alarm === undefined) throw new ResourceNotFoundError(`alarm ${name}`);
+      const before = describeAlarmAt(estate, alarm, now()).state;
+      alarm.forced.push({
+        at: now(),
+        state,
+        reason: reason ?? (state === undefined ? "" : `State set to ${state} by hand`),
+      });
+      const after = describeAlarmAt(estate, alarm, now());
+      log({
+        operation: "scenario.setAlarmState",
+        target: `alarm:${name}`,
+        before: { state: before },
+        after: { state: after.state },
+      });
+      return after;
+    },
+  };
+}
+
+function snapshotOf(
+  estate: Estate,
+  t: number,
+  resources: SandboxResources,
+  pendingFaults: PendingFault[],
+): SandboxSnapshot {
+  const alarms = [...estate.alarms.values()];
+  const alarmsOf = (match: (owner: (typeof alarms)[number]["owner"]) => boolean) =>
+    alarms.filter((a) => match(a.owner)).map((a) => a.name);
+  return {
+    account: estate.account,
+    region: estate.region,
+    at: iso(t),
+    settings: { deploymentSettleTimeMs: estate.settleMs, alarmEvaluationDelayMs: estate.evaluationDelayMs },
+    ecs: {
+      services: estate.services.map((service) => ({
+        ...describeServiceAt(estate, service, t),
+        tags: { ...service.tags },
+        releases: [...estate.taskDefinitions.values()]
+          .filter((td) => td.family === service.family)
+          .sort((a, b) => a.revision - b.revision)
+          .map((td) => ({
+            taskDefinitionArn: td.arn,
+            revision: td.revision,
+            image: td.containers[0]?.image ?? "",
+            cpu: td.cpu,
+            memory: td.memory,
+            healthy: td.healthy,
+            ...(td.note === undefined ? {} : { note: td.note }),
+          })),
+        alarms: alarmsOf((owner) => owner.kind === "ecs-service" && owner.service === service),
+      })),
+    },
+    lambda: {
+      functions: [...estate.functions.values()].map((fn) => ({
+        ...functionConfiguration(fn),
+        runtime: fn.runtime,
+        tags: { ...fn.tags },
+        versions: fn.versions.map((v) => ({
+          version: v.version,
+          codeSha256: v.codeSha256,
+          lastModified: iso(v.publishedAt),
+          memorySize: v.memorySize,
+          healthy: v.healthy,
+        })),
+        aliases: [...fn.aliases.values()].map((alias) => {
+          const description = describeAlias(alias);
+          return {
+            ...description,
+            healthy: [
+              description.functionVersion,
+              ...Object.keys(description.additionalVersionWeights ?? {}),
+            ].every((v) => isVersionHealthy(fn, v)),
+            alarms: alarmsOf((owner) => owner.kind === "lambda-alias" && owner.alias === alias),
+          };
+        }),
+        alarms: alarmsOf((owner) => owner.kind === "lambda-function" && owner.fn === fn),
+      })),
+    },
+    alarms: alarms.map((alarm) => describeAlarmAt(estate, alarm, t)),
+    resources,
+    pendingFaults,
+  };
+}
+
+function resolveTimes(value: unknown, start: number): unknown {
+  if (Array.isArray(value)) return value.map((item) => resolveTimes(item, start));
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value);
+    const [only] = entries;
+    if (
+      entries.length === 1 &&
+      only &&
+      (only[0] === "at" || only[0] === "before") &&
+      typeof only[1] === "number"
+    ) {
+      const ref = value as TimeRef;
+      return iso("at" in ref ? ref.at : start - ref.before);
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveTimes(v, start)]));
+  }
+  return value;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
