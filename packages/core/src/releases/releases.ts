@@ -63,45 +63,38 @@ export interface BakeOptions {
 }
 
 /**
- * Marks releases known-good once they have baked: run for the bake time, with none of the target's
- * alarms in ALARM now and no rollback run on the target since the release went out. Called periodically
- * (and before planning a rollback); a release that is not yet due, or is suspect, is left as it is.
+ * Marks the running release known-good once it has baked: run for the bake time with none of the
+ * target's alarms in ALARM and no rollback run on the target since it went out. Called periodically, so a
+ * release is judged while it runs; a release replaced before it baked stays unproven (nothing says it
+ * was healthy), and one not yet due, or suspect, is left as it is.
  */
 export async function bakeReleases(
   { store, cloudwatch, clock }: { store: Store; cloudwatch: CloudWatchPort; clock: Clock },
   options: BakeOptions,
 ): Promise<Deployment[]> {
   const now = clock.now().getTime();
-  const history = (await store.listDeployments({ service: options.service, limit: 50 })).items;
-  const due = history.filter((d) => !d.knownGood && Date.parse(d.deployedAt) + options.bakeTimeMs <= now);
-  if (due.length === 0) return [];
+  const [running] = (await store.listDeployments({ service: options.service, limit: 1 })).items;
+  if (!running || running.knownGood || Date.parse(running.deployedAt) + options.bakeTimeMs > now) return [];
   const alarms = await cloudwatch.listAlarmsForDimensions(options.alarmDimensions);
   if (alarms.some((alarm) => alarm.state === "ALARM")) return [];
-  const baked: Deployment[] = [];
-  for (const release of due) {
-    // The release that replaced this one is the earliest deployed after it (history is newest first).
-    const next = history.filter((d) => Date.parse(d.deployedAt) > Date.parse(release.deployedAt)).at(-1);
-    const ranUntil = next ? Date.parse(next.deployedAt) : now;
-    if (ranUntil - Date.parse(release.deployedAt) < options.bakeTimeMs) continue;
-    const rollbacks = await store.listRunsByTarget({
-      target: options.service,
-      since: release.deployedAt,
-      limit: 50,
-    });
-    if (
-      rollbacks.items.some(
-        (run) => run.runbook === "rollback" && run.status !== "cancelled" && run.status !== "dry-run",
-      )
-    ) {
-      continue;
-    }
-    const updated = await store.setKnownGood({
-      service: release.service,
-      deployedAt: release.deployedAt,
-      id: release.id,
-      knownGood: true,
-    });
-    if (updated.updated) baked.push(updated.deployment);
+  // A rollback while this release was running says it was not healthy.
+  const runs = await store.listRunsByTarget({
+    target: options.service,
+    since: running.deployedAt,
+    limit: 50,
+  });
+  if (
+    runs.items.some(
+      (run) => run.runbook === "rollback" && run.status !== "cancelled" && run.status !== "dry-run",
+    )
+  ) {
+    return [];
   }
-  return baked;
+  const updated = await store.setKnownGood({
+    service: running.service,
+    deployedAt: running.deployedAt,
+    id: running.id,
+    knownGood: true,
+  });
+  return updated.updated ? [updated.deployment] : [];
 }

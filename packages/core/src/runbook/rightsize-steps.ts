@@ -193,7 +193,7 @@ export const plan: StepHandler = async (call, context) => {
     const [used, duration, invocations] = await Promise.all([
       ports.cloudwatch.getMetricStatistics({
         namespace: "LambdaInsights",
-        metricName: "used_memory_max",
+        metricName: "memory_utilization",
         dimensions: { function_name: functionName },
         statistics: [stat],
         ...window,
@@ -221,7 +221,9 @@ export const plan: StepHandler = async (call, context) => {
       });
       continue;
     }
-    const recommendedMb = lambdaMemoryFor(memory.value / p.targetUtilization);
+    // Lambda Insights reports memory used as a percentage of the configured memory.
+    const usedMb = (configuration.memorySize * memory.value) / 100;
+    const recommendedMb = lambdaMemoryFor(usedMb / p.targetUtilization);
     if (recommendedMb === configuration.memorySize) {
       skipped.push({ targetKey: key, reason: `right-sized at ${recommendedMb} MB` });
       continue;
@@ -238,7 +240,7 @@ export const plan: StepHandler = async (call, context) => {
       targetKey: key,
       current: { memoryMb: configuration.memorySize },
       recommended: { memoryMb: recommendedMb },
-      utilization: { memoryMb: round2(memory.value) },
+      utilization: { memory: round2(memory.value) },
       coverage: round2(memory.coverage),
       currentMonthlyCost: currentCost,
       recommendedMonthlyCost: recommendedCost,
