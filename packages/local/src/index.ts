@@ -6,5 +6,6 @@ export {
   type EmbeddedDynamoDbOptions,
   startEmbeddedDynamoDb,
 } from "./dynamodb/embedded-dynamodb.ts";
+export { type SeedReleaseHistoryOptions, seedReleaseHistory } from "./release-history.ts";
 export * from "./sandbox/index.ts";
 export * from "./stepfunctions/index.ts";

@@ -1,5 +1,5 @@
 import { randomFillSync } from "node:crypto";
-import { createSortableId, SORTABLE_ID_RANDOM_BYTES, type Store } from "@architech/core";
+import { createSortableId, nextSortableId, SORTABLE_ID_RANDOM_BYTES, type Store } from "@architech/core";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { StoreContext } from "./context.ts";
@@ -50,13 +50,17 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
   const entities = createEntities({ client, table: options.tableName });
   const clock = options.clock ?? { now: () => new Date() };
   const random = options.random ?? ((bytes: Uint8Array) => void randomFillSync(bytes));
+  let lastAuditId: string | undefined;
   const context: StoreContext = {
     entities,
     now: () => clock.now(),
     newAuditId: (at) => {
       const bytes = new Uint8Array(SORTABLE_ID_RANDOM_BYTES);
       random(bytes);
-      return createSortableId(at, bytes);
+      const id = createSortableId(at, bytes);
+      // Entries written one after another by this store sort in that order, even within a millisecond.
+      lastAuditId = lastAuditId !== undefined && id <= lastAuditId ? nextSortableId(lastAuditId) : id;
+      return lastAuditId;
     },
   };
   return {

@@ -284,6 +284,26 @@ async function startRun(
       summary: summarize(signal),
     },
   };
+  const kind = policy.mode === "auto" ? "start" : policy.mode === "approve" ? "await-approval" : "dry-run";
+  // The decision is audited before the workflow starts, so the log reads in causal order: the decision,
+  // then what the run did. A start that then fails transiently is retried under the same decision.
+  if (!redrive) {
+    await auditDecision(
+      store,
+      {
+        kind,
+        policy: policy.name,
+        runbook: policy.runbook,
+        target,
+        targetKey,
+        runId: run.id,
+        executionName,
+        executionArn: "",
+        alreadyStarted: false,
+      },
+      signal,
+    );
+  }
   let started: { executionArn: string; alreadyStarted: boolean };
   try {
     started = await workflows.startWorkflow({ runbook: input.runbook, executionName, input });
@@ -307,8 +327,19 @@ async function startRun(
     throw error;
   }
   await store.transitionRun({ id: run.id, to: run.status, executionArn: started.executionArn });
-  const decision: StartedDecision = {
-    kind: policy.mode === "auto" ? "start" : policy.mode === "approve" ? "await-approval" : "dry-run",
+  if (redrive) {
+    await store.appendAudit({
+      kind: "run",
+      action: "start-completed",
+      actor: ROUTER,
+      reason: `redelivery of event ${signal.id} started the workflow the first delivery had decided (${executionName})`,
+      policy: policy.name,
+      target: targetKey,
+      runId: run.id,
+    });
+  }
+  return {
+    kind,
     policy: policy.name,
     runbook: policy.runbook,
     target,
@@ -318,8 +349,6 @@ async function startRun(
     executionArn: started.executionArn,
     alreadyStarted: started.alreadyStarted || redrive,
   };
-  await auditDecision(store, decision, signal);
-  return decision;
 }
 
 /**

@@ -21,6 +21,7 @@ export {
 } from "./schema.ts";
 export {
   createSortableId,
+  nextSortableId,
   SORTABLE_ID_RANDOM_BYTES,
   sortableIdFloor,
   sortableIdTime,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSortableId, sortableIdFloor, sortableIdTime } from "./sortable-id.ts";
+import { createSortableId, nextSortableId, sortableIdFloor, sortableIdTime } from "./sortable-id.ts";
 
 describe("sortable ids", () => {
   it("encodes the instant in the first ten characters, ULID-style", () => {
@@ -46,5 +46,14 @@ describe("sortable ids", () => {
     expect(() => createSortableId(new Date(0), new Uint8Array(4))).toThrow(RangeError);
     expect(sortableIdTime("not-an-id")).toBeUndefined();
     expect(sortableIdTime("01HWT0D7G0000000000000000U")).toBeUndefined();
+  });
+
+  it("gives the next id in sort order within a millisecond", () => {
+    const id = createSortableId(new Date("2024-05-01T12:00:00Z"), new Uint8Array(10).fill(7));
+    const next = nextSortableId(id);
+    expect(next > id).toBe(true);
+    expect(sortableIdTime(next)?.toISOString()).toBe("2024-05-01T12:00:00.000Z");
+    expect(nextSortableId("01HWT0D7G0000000000000000Z")).toBe("01HWT0D7G00000000000000010");
+    expect(() => nextSortableId("01HWT0D7G0ZZZZZZZZZZZZZZZZ")).toThrow(RangeError);
   });
 });

@@ -24,6 +24,27 @@ export function createSortableId(at: Date, random: Uint8Array): string {
 }
 
 /**
+ * The next id after `previous` in sort order (its random part plus one): what a writer uses when the
+ * clock has not moved past the previous id, so that ids written one after another still sort in the
+ * order they were written.
+ *
+ * @example
+ * nextSortableId("01HWT0D7G00000000000000000"); // "01HWT0D7G00000000000000001"
+ */
+export function nextSortableId(previous: string): string {
+  const chars = previous.split("");
+  for (let index = chars.length - 1; index >= TIME_CHARS; index--) {
+    const value = ALPHABET.indexOf(chars[index] ?? "");
+    if (value < ALPHABET.length - 1) {
+      chars[index] = ALPHABET[value + 1] ?? "0";
+      return chars.join("");
+    }
+    chars[index] = "0";
+  }
+  throw new RangeError(`no sortable id follows ${previous} within its millisecond`);
+}
+
+/**
  * The smallest sortable id at `at`: every id created at or after `at` sorts at or after it, every id
  * created before sorts before it. Used to turn time ranges into key ranges.
  *

@@ -1,0 +1,86 @@
+import { createDynamoStore, type DynamoStore, ensureTable } from "@architech/aws";
+import {
+  type Policy,
+  PolicyIndex,
+  parsePolicySet,
+  type RouterDeps,
+  runStep,
+  workflowDefinitions,
+} from "@architech/core";
+import {
+  createSandboxAccount,
+  type EmbeddedDynamoDb,
+  LocalStepFunctions,
+  loadSandboxFile,
+  type SandboxAccount,
+  seedReleaseHistory,
+  startEmbeddedDynamoDb,
+  VirtualClock,
+} from "@architech/local";
+
+/** The control plane on the embedded runtime against the default sandbox estate, all in this process. */
+export interface ControlPlane {
+  clock: VirtualClock;
+  sandbox: SandboxAccount;
+  store: DynamoStore;
+  runner: LocalStepFunctions;
+  deps(policyYaml: string): RouterDeps;
+  stop(): Promise<void>;
+}
+
+export const START = "2026-12-01T10:00:00.000Z";
+
+let db: EmbeddedDynamoDb | undefined;
+let tables = 0;
+
+/**
+ * A fresh control plane. Each gets its own table (one dynalite per test file), its own sandbox and a
+ * virtual clock that Wait states advance instantly.
+ */
+export async function startControlPlane(options: { history?: boolean } = {}): Promise<ControlPlane> {
+  db ??= await startEmbeddedDynamoDb();
+  // One table per control plane keeps tests apart; dynalite creates them in milliseconds.
+  const tableName = `architech-e2e-${++tables}`;
+  await ensureTable({ client: db.client, tableName });
+  const clock = new VirtualClock({ start: new Date(START) });
+  const seed = await loadSandboxFile("sandbox/default.yaml");
+  const sandbox = createSandboxAccount({ seed, clock });
+  const store = createDynamoStore({ client: db.client, tableName, clock });
+  if (options.history !== false) {
+    await seedReleaseHistory({ seed, start: clock.now(), store, bakeTimeMs: 15 * 60_000 });
+  }
+  const runner = new LocalStepFunctions({
+    definitions: workflowDefinitions,
+    clock,
+    timeScale: 0,
+    stepHandler: (call) => runStep(call.runbook, call.payload, { ports: sandbox.ports, store, clock }),
+  });
+  let runs = 0;
+  return {
+    clock,
+    sandbox,
+    store,
+    runner,
+    deps(policyYaml: string): RouterDeps {
+      const { policies, problems } = parsePolicySet([{ file: "policy.yaml", text: policyYaml }]);
+      if (problems.length > 0)
+        throw new Error(problems.map((p) => `${p.line}: ${p.path} ${p.message}`).join("\n"));
+      return {
+        store,
+        workflows: runner,
+        clock,
+        ids: { newRunId: () => `run-${tableName}-${++runs}` },
+        policies: new PolicyIndex(policies.map((p): Policy => p.policy)),
+        ecs: sandbox.ports.ecs,
+      };
+    },
+    async stop() {
+      await runner.close();
+    },
+  };
+}
+
+export async function stopDatabase(): Promise<void> {
+  await db?.stop();
+  db = undefined;
+}
