@@ -13,7 +13,6 @@ import type {
   Decision,
   RouteResult,
   RunAnnotation,
-  StartedDecision,
   SuppressedDecision,
 } from "./decision.ts";
 import { executionNameFor } from "./execution-name.ts";
