@@ -9,12 +9,7 @@ import type { AlarmSignal, DeploymentSignal, Signal } from "../signals/signal.ts
 import type { Run } from "../store/run.ts";
 import type { Store } from "../store/store.ts";
 import { targetKey as keyOfTarget, type Target } from "../target/target.ts";
-import type {
-  Decision,
-  RouteResult,
-  RunAnnotation,
-  SuppressedDecision,
-} from "./decision.ts";
+import type { Decision, RouteResult, RunAnnotation, SuppressedDecision } from "./decision.ts";
 import { executionNameFor } from "./execution-name.ts";
 import {
   checkCalendar,
