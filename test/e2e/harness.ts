@@ -25,6 +25,8 @@ export interface ControlPlane {
   store: DynamoStore;
   runner: LocalStepFunctions;
   deps(policyYaml: string): RouterDeps;
+  /** Called before each workflow step runs: lets a test change the world mid-run (an alarm fires…). */
+  beforeStep: ((runbook: string, step: string) => void) | undefined;
   stop(): Promise<void>;
 }
 
@@ -53,10 +55,15 @@ export async function startControlPlane(options: { history?: boolean } = {}): Pr
     definitions: workflowDefinitions,
     clock,
     timeScale: 0,
-    stepHandler: (call) => runStep(call.runbook, call.payload, { ports: sandbox.ports, store, clock }),
+    stepHandler: (call) => {
+      const step = (call.payload as { step?: unknown } | undefined)?.step;
+      plane.beforeStep?.(call.runbook, typeof step === "string" ? step : "");
+      return runStep(call.runbook, call.payload, { ports: sandbox.ports, store, clock });
+    },
   });
   let runs = 0;
-  return {
+  const plane: ControlPlane = {
+    beforeStep: undefined,
     clock,
     sandbox,
     store,
@@ -78,6 +85,7 @@ export async function startControlPlane(options: { history?: boolean } = {}): Pr
       await runner.close();
     },
   };
+  return plane;
 }
 
 export async function stopDatabase(): Promise<void> {

@@ -52,6 +52,7 @@ export interface RightsizePlan extends Record<string, unknown> {
   recommendations: Recommendation[];
   /** Ids of the recommendations this run may apply (mode, savings threshold, cooldowns, blast radius). */
   toApply: string[];
+  applyCount: number;
   skipped: { targetKey: string; reason: string }[];
   verifyWaitSeconds: number;
   approvalTimeoutSeconds: number;
@@ -68,6 +69,11 @@ function params(call: StepCall): Params {
     minMonthlySavings: p.minMonthlySavings ?? 10,
     verifyWindow: p.verifyWindow ?? 1_800_000,
   };
+}
+
+/** The per-target cooldown after a resize, apart from the policy's own cooldown on the run's target. */
+export function resizedKey(targetKey: string): string {
+  return `resized:${targetKey}`;
 }
 
 const statName = (statistic: Params["statistic"]) => (statistic === "max" ? "Maximum" : statistic);
@@ -131,6 +137,14 @@ export const plan: StepHandler = async (call, context) => {
       continue;
     }
     const dimensions = { ClusterName: cluster, ServiceName: service };
+    const firing = await firingAlarms(context, dimensions);
+    if (firing.length > 0) {
+      skipped.push({
+        targetKey: key,
+        reason: `${firing.join(", ")} in ALARM: not resizing a target in trouble`,
+      });
+      continue;
+    }
     const [cpu, memory] = await Promise.all(
       ["CPUUtilization", "MemoryUtilization"].map(async (metricName) =>
         summarize(
@@ -189,6 +203,14 @@ export const plan: StepHandler = async (call, context) => {
 
   for (const { functionName } of lambda) {
     const key = `lambda-function:${functionName}`;
+    const firing = await firingAlarms(context, { FunctionName: functionName });
+    if (firing.length > 0) {
+      skipped.push({
+        targetKey: key,
+        reason: `${firing.join(", ")} in ALARM: not resizing a target in trouble`,
+      });
+      continue;
+    }
     const configuration = await ports.lambda.getFunctionConfiguration(functionName);
     const [used, duration, invocations] = await Promise.all([
       ports.cloudwatch.getMetricStatistics({
@@ -278,7 +300,7 @@ export const plan: StepHandler = async (call, context) => {
       });
       continue;
     }
-    const cooldown = await store.getCooldown({ policy: call.run.policy, target: r.targetKey });
+    const cooldown = await store.getCooldown({ policy: call.run.policy, target: resizedKey(r.targetKey) });
     if (cooldown.active) {
       skipped.push({
         targetKey: r.targetKey,
@@ -297,12 +319,18 @@ export const plan: StepHandler = async (call, context) => {
   return {
     recommendations,
     toApply,
+    applyCount: toApply.length,
     skipped,
     verifyWaitSeconds: Math.ceil(p.verifyWindow / 1000),
     approvalTimeoutSeconds: Math.max(60, Math.ceil((call.run.approval?.deadlineMs ?? 3_600_000) / 1000)),
     summary: `${recommendations.length} recommendation(s), ${savings} USD/month estimated; ${toApply.length} to apply, ${skipped.length} skipped`,
   } satisfies RightsizePlan;
 };
+
+async function firingAlarms({ ports }: StepContext, dimensions: Record<string, string>): Promise<string[]> {
+  const alarms = await ports.cloudwatch.listAlarmsForDimensions(dimensions);
+  return alarms.filter((alarm) => alarm.state === "ALARM").map((alarm) => alarm.name);
+}
 
 function blastRadiusCap(call: StepCall, candidateCount: number): number {
   const radius = call.run.blastRadius;
@@ -349,7 +377,7 @@ export const apply: StepHandler = async (call, context) => {
     applied.push({ id: r.id, targetKey: r.targetKey, ...result });
     await store.startCooldown({
       policy: call.run.policy,
-      target: r.targetKey,
+      target: resizedKey(r.targetKey),
       until: new Date(clock.now().getTime() + RIGHTSIZE_TARGET_COOLDOWN_MS).toISOString(),
       runId: call.run.runId,
       reason: "rightsized",

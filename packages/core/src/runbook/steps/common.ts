@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RunStatus } from "../../store/run.ts";
+import { isTerminalRunStatus, type RunStatus } from "../../store/run.ts";
 import {
   RunbookStepError,
   type StepCall,
@@ -47,12 +47,24 @@ export const recordOutcome: StepHandler = async (call, { store, ports }) => {
     verified: stepResult(call.state, "verified"),
     ...(outcome.error ? { error: outcome.error } : {}),
   };
-  const moved = await store.transitionRun({
-    id: call.run.runId,
-    to: status as RunStatus,
-    reason: reason.slice(0, 4000),
-    outcome: JSON.parse(JSON.stringify(observed)),
-  });
+  const transition = () =>
+    store.transitionRun({
+      id: call.run.runId,
+      to: status as RunStatus,
+      reason: reason.slice(0, 4000),
+      outcome: JSON.parse(JSON.stringify(observed)),
+    });
+  let moved = await transition();
+  if (!moved.transitioned && (moved.current === "pending" || moved.current === "awaiting-approval")) {
+    // A run that ends well without having acted (nothing to apply) still passes through running.
+    await store.transitionRun({ id: call.run.runId, to: "running", from: [moved.current] });
+    moved = await transition();
+  }
+  if (!moved.transitioned && (moved.current === undefined || !isTerminalRunStatus(moved.current))) {
+    throw new RunbookStepError(
+      `run ${call.run.runId} is ${moved.current ?? "missing"}; cannot record it as ${status}`,
+    );
+  }
   const recordedStatus = moved.transitioned ? status : (moved.current ?? status);
   await store.appendAudit({
     kind: "run",
