@@ -65,7 +65,9 @@ describe("rightsize on the embedded runtime", () => {
     expect(catalog?.current).toMatchObject({ cpu: 2048, memory: 4096 });
     expect(catalog?.recommended).toEqual({ cpu: 512, memory: 2048 });
     expect(catalog?.estimatedMonthlySavings).toBeGreaterThan(100);
-    const plan = (run?.outcome as { plan?: { skipped?: { targetKey: string; reason: string }[] } }).plan;
+    const plan = (
+      run?.outcome as { plan?: { skipped?: { targetKey: string; reason: string }[] } } | undefined
+    )?.plan;
     expect(plan?.skipped).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -138,7 +140,9 @@ describe("rightsize on the embedded runtime", () => {
     // checkout-api's alarms are firing (a bad release): it is never resized, whatever its utilisation.
     expect(resized[0]?.target).not.toBe("ecs-service:prod/checkout-api");
     const run = await plane.store.getRun(decision.runId);
-    const plan = (run?.outcome as { plan?: { skipped?: { reason: string }[]; toApply?: string[] } }).plan;
+    const plan = (
+      run?.outcome as { plan?: { skipped?: { reason: string }[]; toApply?: string[] } } | undefined
+    )?.plan;
     expect(plan?.toApply).toHaveLength(1);
     expect(plan?.skipped?.some((s) => s.reason.includes("blast radius"))).toBe(true);
     expect(run?.status).toBe("succeeded");
