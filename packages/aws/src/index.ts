@@ -9,7 +9,10 @@ export {
   ConfigError,
   type LambdaConfig,
   readLambdaConfig,
+  readStepsConfig,
+  type StepsConfig,
 } from "./lambda/config.ts";
+export { LogNotifier } from "./lambda/log-notifier.ts";
 export { routeRecords } from "./lambda/route-records.ts";
 export {
   createRouterDeps,
@@ -31,6 +34,14 @@ export {
   type LambdaRuntimeOptions,
   lambdaRuntime,
 } from "./lambda/runtime.ts";
+export {
+  configureStepsRuntime,
+  createStepsRuntime,
+  type StepsRuntime,
+  type StepsRuntimeOptions,
+  stepsHandler,
+  stepsRuntime,
+} from "./lambda/steps-handler.ts";
 export { WorkflowError, type WorkflowErrorCode } from "./sfn/errors.ts";
 export {
   executionArnFor,

@@ -112,15 +112,55 @@ export function readLambdaConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
   cwd: string = process.cwd(),
 ): LambdaConfig {
-  const parsed = EnvironmentSchema.safeParse({
-    TABLE_NAME: env.TABLE_NAME,
-    STATE_MACHINE_ARNS: env.STATE_MACHINE_ARNS,
-    POLICIES_DIR: env.POLICIES_DIR,
-    LAMBDA_TASK_ROOT: env.LAMBDA_TASK_ROOT,
-    POWERTOOLS_SERVICE_NAME: env.POWERTOOLS_SERVICE_NAME,
-    POWERTOOLS_METRICS_NAMESPACE: env.POWERTOOLS_METRICS_NAMESPACE,
-    POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL,
-  });
+  const values = parseEnvironment(EnvironmentSchema, env);
+  return {
+    tableName: values.TABLE_NAME,
+    stateMachineArns: values.STATE_MACHINE_ARNS,
+    policiesDir: values.POLICIES_DIR ?? join(values.LAMBDA_TASK_ROOT ?? cwd, "policies"),
+    serviceName: values.POWERTOOLS_SERVICE_NAME,
+    metricsNamespace: values.POWERTOOLS_METRICS_NAMESPACE,
+    logLevel: values.POWERTOOLS_LOG_LEVEL,
+  };
+}
+
+/** What the step functions need from their environment: the table and the Powertools settings. */
+export interface StepsConfig {
+  readonly tableName: string;
+  readonly serviceName: string;
+  readonly logLevel: LogLevel;
+}
+
+const StepsEnvironmentSchema = EnvironmentSchema.pick({
+  TABLE_NAME: true,
+  POWERTOOLS_SERVICE_NAME: true,
+  POWERTOOLS_LOG_LEVEL: true,
+});
+
+/**
+ * Reads and validates the step functions' configuration: `TABLE_NAME` (required),
+ * `POWERTOOLS_SERVICE_NAME` and `POWERTOOLS_LOG_LEVEL` as for the router's handlers.
+ *
+ * @example
+ * const config = readStepsConfig(); // throws ConfigError: invalid configuration: TABLE_NAME is required
+ */
+export function readStepsConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): StepsConfig {
+  const values = parseEnvironment(StepsEnvironmentSchema, env);
+  return {
+    tableName: values.TABLE_NAME,
+    serviceName: values.POWERTOOLS_SERVICE_NAME,
+    logLevel: values.POWERTOOLS_LOG_LEVEL,
+  };
+}
+
+/** Parses the variables a schema names, reporting every problem at once as a ConfigError. */
+function parseEnvironment<T extends z.ZodObject>(
+  schema: T,
+  env: Readonly<Record<string, string | undefined>>,
+): z.output<T> {
+  const input = Object.fromEntries(Object.keys(schema.shape).map((name) => [name, env[name]]));
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
@@ -130,13 +170,5 @@ export function readLambdaConfig(
       }),
     );
   }
-  const values = parsed.data;
-  return {
-    tableName: values.TABLE_NAME,
-    stateMachineArns: values.STATE_MACHINE_ARNS,
-    policiesDir: values.POLICIES_DIR ?? join(values.LAMBDA_TASK_ROOT ?? cwd, "policies"),
-    serviceName: values.POWERTOOLS_SERVICE_NAME,
-    metricsNamespace: values.POWERTOOLS_METRICS_NAMESPACE,
-    logLevel: values.POWERTOOLS_LOG_LEVEL,
-  };
+  return parsed.data;
 }
