@@ -38,21 +38,13 @@ export const recordOutcome: StepHandler = async (call, { store, ports }) => {
   }
   const reason =
     (typeof outcome.reason === "string" && outcome.reason) || describeError(outcome.error) || `run ${status}`;
-  const observed = {
-    plan: stepResult(call.state, "plan"),
-    recheck: stepResult(call.state, "recheck"),
-    applied: stepResult(call.state, "applied"),
-    steady: stepResult(call.state, "steady"),
-    recovery: stepResult(call.state, "recovery"),
-    verified: stepResult(call.state, "verified"),
-    ...(outcome.error ? { error: outcome.error } : {}),
-  };
+  const observed = observedState(call.state, outcome.error);
   const transition = () =>
     store.transitionRun({
       id: call.run.runId,
       to: status as RunStatus,
       reason: reason.slice(0, 4000),
-      outcome: JSON.parse(JSON.stringify(observed)),
+      outcome: observed,
     });
   let moved = await transition();
   if (!moved.transitioned && (moved.current === "pending" || moved.current === "awaiting-approval")) {
@@ -86,6 +78,31 @@ export const recordOutcome: StepHandler = async (call, { store, ports }) => {
   }
   return { status: recordedStatus, reason };
 };
+
+/** Every step's result in the state (`{ value }` entries), trimmed to summaries if the whole is large. */
+function observedState(state: Record<string, unknown>, error: unknown): Record<string, unknown> {
+  const observed: Record<string, unknown> = {};
+  for (const key of Object.keys(state)) {
+    if (key === "run" || key === "recorded" || key === "released") continue;
+    const value = stepResult(state, key);
+    if (value !== undefined) observed[key] = value;
+  }
+  if (error) observed.error = error;
+  const MAX_OUTCOME_BYTES = 100_000;
+  if (Buffer.byteLength(JSON.stringify(observed)) <= MAX_OUTCOME_BYTES)
+    return JSON.parse(JSON.stringify(observed));
+  // Too large to keep whole (many resources): keep what each step concluded, not every item.
+  const trimmed: Record<string, unknown> = { trimmed: true };
+  for (const [key, value] of Object.entries(observed)) {
+    const v = value as Record<string, unknown>;
+    trimmed[key] = Object.fromEntries(
+      Object.entries(v)
+        .filter(([, field]) => typeof field !== "object" || field === null)
+        .slice(0, 20),
+    );
+  }
+  return JSON.parse(JSON.stringify(trimmed));
+}
 
 /** Releases the run's lease on its target; a lease already lost (expired, taken over) is reported, not an error. */
 export const releaseLease: StepHandler = async (call, { store }) => {
@@ -131,8 +148,13 @@ export const requestApproval: StepHandler = async (call: StepCall, { store, port
   const approval = call.run.approval;
   if (!approval)
     throw new RunbookStepError("request-approval: the run has no approval settings (mode approve)");
-  const plan = stepResult(call.state, "plan");
-  const id = `approval-${call.run.runId}`;
+  // A run may ask more than once (cleanup: before marking, and again over the blast radius).
+  const planKey = typeof call.planKey === "string" ? call.planKey : "plan";
+  const plan = stepResult(call.state, planKey);
+  const id =
+    typeof call.approvalName === "string"
+      ? `approval-${call.run.runId}-${call.approvalName}`
+      : `approval-${call.run.runId}`;
   const expiresAt = new Date(clock.now().getTime() + approval.deadlineMs).toISOString();
   const requested = await store.requestApproval({
     id,
