@@ -37,7 +37,7 @@ export interface BackupPort {
   /** For restores started by an AWS Backup restore-testing plan: reports the validation's verdict. */
   putRestoreValidationResult(
     restoreJobId: string,
-    status: "SUCCESSFUL" | "FAILED" | "SKIPPED",
+    status: "SUCCESSFUL" | "FAILED" | "TIMED_OUT" | "VALIDATING",
     message: string,
   ): Promise<void>;
 }
