@@ -16,6 +16,17 @@ export interface GuardrailContext {
   targetKey: string;
   now: Date;
   store: Store;
+  /** The policy's runs of the last week, read once per decision and shared by the checks that need it. */
+  recentRuns?: Promise<Run[]>;
+}
+
+function recentRunsOf(context: GuardrailContext): Promise<Run[]> {
+  context.recentRuns ??= listRecentRuns(
+    context.store,
+    context.policy.name,
+    new Date(context.now.getTime() - ACTIVE_LOOKBACK_MS),
+  );
+  return context.recentRuns;
 }
 
 const WEEKDAY_INDEX = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6 } as const;
@@ -104,7 +115,23 @@ export async function checkCircuitBreaker({
   return { reason: "circuit-open", detail: reason };
 }
 
+/**
+ * The rate limit is checked here, in its place in the order, without taking a slot: the slot is taken
+ * only once the run has won its lease ({@link takeRateSlot}), so that an alarm storm's suppressed events
+ * do not use up the policy's runs for the hour.
+ */
 export async function checkRateLimit({ policy, store }: GuardrailContext): Promise<Suppression | undefined> {
+  const window = await store.getRateWindow({ policy: policy.name, windowMs: 3_600_000 });
+  return window.count < policy.guardrails.maxRunsPerHour
+    ? undefined
+    : {
+        reason: "rate-limit",
+        detail: `${policy.guardrails.maxRunsPerHour} runs per hour reached; next window at ${window.windowEnd}`,
+      };
+}
+
+/** Takes the run's slot in the hour's window; refused when concurrent runs took the last one first. */
+export async function takeRateSlot({ policy, store }: GuardrailContext): Promise<Suppression | undefined> {
   const slot = await store.consumeRate({
     policy: policy.name,
     limit: policy.guardrails.maxRunsPerHour,

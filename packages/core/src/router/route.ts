@@ -20,6 +20,7 @@ import {
   checkSwitches,
   type GuardrailContext,
   type Suppression,
+  takeRateSlot,
 } from "./guardrails.ts";
 import type { PolicyIndex } from "./policy-index.ts";
 import type { Clock, IdSource, RunInput, WorkflowStarter } from "./ports.ts";
@@ -54,7 +55,7 @@ export const GUARDRAIL_ORDER = [
   "dedupe (one decision per policy and event)",
   "cooldown (per policy and target)",
   "circuit breaker (failed runs pause the policy)",
-  "rate limit (runs per policy per hour)",
+  "rate limit (runs per policy per hour; the slot is taken only once the lease is won)",
   "concurrency and blast radius (unfinished runs, targets in flight)",
   "lease (one run per target)",
 ] as const;
@@ -200,6 +201,11 @@ async function decide(policy: Policy, signal: Signal, deps: RouterDeps): Promise
       detail: `${targetKey} is held by run ${lease.heldBy} until ${lease.expiresAt}`,
       runId: lease.heldBy,
     });
+  }
+  const noSlot = await takeRateSlot(context);
+  if (noSlot) {
+    await store.releaseLease({ target: targetKey, owner: runId, token: lease.lease.token });
+    return suppress(noSlot);
   }
 
   const created = await store.createRun({
