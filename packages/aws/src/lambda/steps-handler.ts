@@ -3,16 +3,25 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { Tracer } from "@aws-lambda-powertools/tracer";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
+import { BackupClient } from "@aws-sdk/client-backup";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
+import { AwsBackupAdapter } from "../backup/backup-adapter.ts";
 import { AwsCloudWatchAdapter } from "../cloudwatch/cloudwatch-adapter.ts";
 import { createDynamoStore } from "../dynamodb/dynamo-store.ts";
+import { AwsDynamoDbTablesAdapter } from "../dynamodb-tables/dynamodb-tables-adapter.ts";
+import { AwsEc2Adapter } from "../ec2/ec2-adapter.ts";
+import { AwsEcrAdapter } from "../ecr/ecr-adapter.ts";
 import { AwsEcsAdapter } from "../ecs/ecs-adapter.ts";
 import { AwsLambdaAdapter } from "../lambda-functions/lambda-adapter.ts";
+import { AwsLogsAdapter } from "../logs/logs-adapter.ts";
 import { readStepsConfig, type StepsConfig } from "./config.ts";
 import { LogNotifier } from "./log-notifier.ts";
 
@@ -31,6 +40,10 @@ export interface StepsRuntimeOptions {
   readonly ecs?: ECSClient;
   readonly lambda?: LambdaClient;
   readonly cloudwatch?: CloudWatchClient;
+  readonly ecr?: ECRClient;
+  readonly ec2?: EC2Client;
+  readonly logs?: CloudWatchLogsClient;
+  readonly backup?: BackupClient;
   readonly clock?: Clock;
 }
 
@@ -43,8 +56,10 @@ export function createStepsRuntime(options: StepsRuntimeOptions = {}): StepsRunt
   const logger = new Logger({ serviceName: config.serviceName, logLevel: config.logLevel });
   const tracer = new Tracer({ serviceName: config.serviceName });
   const clock = options.clock ?? { now: () => new Date() };
+  // One DynamoDB client for the store and for the tables that backup verification restores.
+  const dynamodb = options.dynamodb ?? tracer.captureAWSv3Client(new DynamoDBClient({}));
   const store = createDynamoStore({
-    client: options.dynamodb ?? tracer.captureAWSv3Client(new DynamoDBClient({})),
+    client: dynamodb,
     tableName: config.tableName,
     clock,
   });
@@ -60,6 +75,15 @@ export function createStepsRuntime(options: StepsRuntimeOptions = {}): StepsRunt
         client: options.cloudwatch ?? tracer.captureAWSv3Client(new CloudWatchClient({})),
       }),
       notifier: new LogNotifier(logger),
+      ecr: new AwsEcrAdapter({ client: options.ecr ?? tracer.captureAWSv3Client(new ECRClient({})) }),
+      ec2: new AwsEc2Adapter({ client: options.ec2 ?? tracer.captureAWSv3Client(new EC2Client({})) }),
+      logs: new AwsLogsAdapter({
+        client: options.logs ?? tracer.captureAWSv3Client(new CloudWatchLogsClient({})),
+      }),
+      backup: new AwsBackupAdapter({
+        client: options.backup ?? tracer.captureAWSv3Client(new BackupClient({})),
+      }),
+      dynamodb: new AwsDynamoDbTablesAdapter({ client: dynamodb }),
     },
   };
   return { config, logger, tracer, context };
