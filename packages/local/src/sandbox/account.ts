@@ -12,8 +12,12 @@ import {
   type Notifier,
   ResourceNotFoundError,
 } from "@architech/core";
+import { createSandboxBackup } from "./backup.ts";
 import { createSandboxCloudWatch, describeAlarmAt } from "./cloudwatch.ts";
 import type { ActionEntry, Call, SandboxAction, SandboxContext } from "./context.ts";
+import { createSandboxDynamoDb } from "./dynamodb.ts";
+import { createSandboxEc2 } from "./ec2.ts";
+import { createSandboxEcr } from "./ecr.ts";
 import {
   createSandboxEcs,
   deployTaskDefinition,
@@ -35,7 +39,9 @@ import {
   functionConfiguration,
   moveAlias,
 } from "./lambda.ts";
-import type { SandboxSeed, TimeRef } from "./seed.ts";
+import { createSandboxLogs } from "./logs.ts";
+import { type SandboxResources, settleRestoreJobs, viewResources } from "./resources.ts";
+import type { SandboxSeed } from "./seed.ts";
 import {
   aliasBadIntervals,
   iso,
@@ -52,6 +58,8 @@ export interface SandboxAccountOptions {
   deploymentSettleTime?: number;
   /** Overrides `settings.alarmEvaluationDelay` (milliseconds). */
   alarmEvaluationDelay?: number;
+  /** Overrides `settings.restoreDuration` (milliseconds); a recovery point's own `restoreDuration` still wins. */
+  restoreDuration?: number;
   /** Called with each notification as it is sent, e.g. to print the live log. */
   onNotification?: (notification: RecordedNotification) => void;
   /** Called with each entry of the action log as it is written. */
@@ -95,7 +103,7 @@ export interface SandboxSnapshot {
   account: string;
   region: string;
   at: string;
-  settings: { deploymentSettleTimeMs: number; alarmEvaluationDelayMs: number };
+  settings: { deploymentSettleTimeMs: number; alarmEvaluationDelayMs: number; restoreDurationMs: number };
   ecs: {
     services: (EcsServiceDescription & {
       tags: Record<string, string>;
@@ -125,28 +133,22 @@ export interface SandboxSnapshot {
   pendingFaults: PendingFault[];
 }
 
-/** Replaces seed times with ISO timestamps, recursively. */
-type Resolved<T> = T extends TimeRef
-  ? string
-  : T extends readonly (infer U)[]
-    ? Resolved<U>[]
-    : T extends object
-      ? { [K in keyof T]: Resolved<T[K]> }
-      : T;
+export type { SandboxResources } from "./resources.ts";
 
-/** The plain-data parts of the estate (ECR, EC2, logs, backups, budgets), times resolved. */
-export type SandboxResources = Resolved<Pick<SandboxSeed, "ecr" | "ec2" | "logs" | "backup" | "budgets">>;
+/** The sandbox serves every port, the optional ones for cleanup and backup verification included. */
+export type SandboxPorts = AccountPorts &
+  Required<Pick<AccountPorts, "ecr" | "ec2" | "logs" | "backup" | "dynamodb">>;
 
 /** An AWS account in this process, behind the same ports as the AWS adapters. */
 export interface SandboxAccount {
   readonly account: string;
   readonly region: string;
   /** The ports the runbooks act through. */
-  readonly ports: AccountPorts;
+  readonly ports: SandboxPorts;
   /** Every change made to the account (and every change that failed), oldest first. */
   readonly actions: readonly SandboxAction[];
   readonly notifications: readonly RecordedNotification[];
-  /** The plain-data parts of the estate. */
+  /** ECR, EC2, logs, AWS Backup, DynamoDB tables and budgets as they stand now (restore jobs included). */
   readonly resources: SandboxResources;
   readonly scenario: SandboxScenario;
   /** Makes the next matching port calls fail as AWS can. */
@@ -177,9 +179,11 @@ export function createSandboxAccount(options: SandboxAccountOptions): SandboxAcc
   const start = now();
   const settleMs = options.deploymentSettleTime ?? seed.settings.deploymentSettleTime;
   const evaluationDelayMs = options.alarmEvaluationDelay ?? seed.settings.alarmEvaluationDelay;
+  const restoreDurationMs = options.restoreDuration ?? seed.settings.restoreDuration;
   for (const [name, ms] of [
     ["deploymentSettleTime", settleMs],
     ["alarmEvaluationDelay", evaluationDelayMs],
+    ["restoreDuration", restoreDurationMs],
   ] as const) {
     if (!(Number.isFinite(ms) && ms > 0)) {
       throw new ArchitechError("InvalidSandboxOption", `${name} must be a positive number of milliseconds`);
@@ -239,10 +243,10 @@ export function createSandboxAccount(options: SandboxAccountOptions): SandboxAcc
   };
 
   const scenario = createScenario(estate, now, (entry) => log({ ...entry, at: iso(now()), via: "scenario" }));
-  const resources = resolveTimes(
-    { ecr: seed.ecr, ec2: seed.ec2, logs: seed.logs, backup: seed.backup, budgets: seed.budgets },
-    start,
-  ) as SandboxResources;
+  const resourcesNow = () => {
+    settleRestoreJobs(estate.resources, estate.region, estate.account, now());
+    return viewResources(estate.resources, now());
+  };
 
   return {
     account: estate.account,
@@ -252,14 +256,21 @@ export function createSandboxAccount(options: SandboxAccountOptions): SandboxAcc
       lambda: createSandboxLambda(ctx),
       cloudwatch: createSandboxCloudWatch(ctx),
       notifier,
+      ecr: createSandboxEcr(ctx),
+      ec2: createSandboxEc2(ctx),
+      logs: createSandboxLogs(ctx),
+      backup: createSandboxBackup(ctx, { restoreDurationMs }),
+      dynamodb: createSandboxDynamoDb(ctx),
     },
     actions,
     notifications,
-    resources,
+    get resources() {
+      return resourcesNow();
+    },
     scenario,
     injectFault: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
-    snapshot: () => snapshotOf(estate, now(), resources, faults.pending()),
+    snapshot: () => snapshotOf(estate, now(), restoreDurationMs, resourcesNow(), faults.pending()),
     drainEvents() {
       // Ids are deterministic, so a change made at the very instant of an earlier drain is still caught.
       const events = eventsBetween(estate, start, now()).filter((event) => !emitted.has(event.id));
@@ -370,6 +381,7 @@ function createScenario(
 function snapshotOf(
   estate: Estate,
   t: number,
+  restoreDurationMs: number,
   resources: SandboxResources,
   pendingFaults: PendingFault[],
 ): SandboxSnapshot {
@@ -380,7 +392,11 @@ function snapshotOf(
     account: estate.account,
     region: estate.region,
     at: iso(t),
-    settings: { deploymentSettleTimeMs: estate.settleMs, alarmEvaluationDelayMs: estate.evaluationDelayMs },
+    settings: {
+      deploymentSettleTimeMs: estate.settleMs,
+      alarmEvaluationDelayMs: estate.evaluationDelayMs,
+      restoreDurationMs,
+    },
     ecs: {
       services: estate.services.map((service) => ({
         ...describeServiceAt(estate, service, t),
@@ -430,25 +446,6 @@ function snapshotOf(
     resources,
     pendingFaults,
   };
-}
-
-function resolveTimes(value: unknown, start: number): unknown {
-  if (Array.isArray(value)) return value.map((item) => resolveTimes(item, start));
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value);
-    const [only] = entries;
-    if (
-      entries.length === 1 &&
-      only &&
-      (only[0] === "at" || only[0] === "before") &&
-      typeof only[1] === "number"
-    ) {
-      const ref = value as TimeRef;
-      return iso("at" in ref ? ref.at : start - ref.before);
-    }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveTimes(v, start)]));
-  }
-  return value;
 }
 
 function describeError(error: unknown): string {

@@ -156,11 +156,12 @@ describe("the default estate", () => {
       "payments-webhook",
       "image-resizer",
     ]);
-    expect(sandbox.resources.ec2.volumes.filter((v) => v.state === "available")).toHaveLength(3);
+    expect(sandbox.resources.ec2.volumes.filter((v) => v.state === "available")).toHaveLength(8);
     expect(sandbox.resources.backup.recoveryPoints[0]).toMatchObject({
       resourceArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/orders",
-      createdAt: "2026-03-02T09:10:00.000Z",
+      createdAt: "2026-03-02T09:20:00.000Z",
     });
+    expect(snapshot.resources.dynamodb.tables).toHaveLength(3);
     expect(sandbox.resources.budgets[0]).toMatchObject({ name: "platform-monthly", limit: 12000 });
     const checkoutImage = snapshot.ecs.services[0].releases[2].image as string;
     const digests = sandbox.resources.ecr.repositories["checkout-api"]?.images.map((i) => i.digest);

@@ -3,6 +3,7 @@ import type { AlarmState, EcsContainerSize } from "@architech/core";
 import { covers, type Interval } from "./intervals.ts";
 import { SandboxSeedError, type SandboxSeedProblem } from "./load-seed.ts";
 import { defaultUnit, type MetricSource, type SeriesEffects, seriesSeed } from "./metrics.ts";
+import { buildResources, type ResourceState } from "./resources.ts";
 import type {
   AlarmSeed,
   EcsServiceSeed,
@@ -129,6 +130,8 @@ export interface Estate {
   readonly functions: Map<string, FunctionRecord>;
   readonly alarms: Map<string, AlarmRecord>;
   readonly metrics: MetricSource[];
+  /** ECR, EC2, logs, AWS Backup and DynamoDB tables. */
+  readonly resources: ResourceState;
   readonly seed: SandboxSeed;
 }
 
@@ -162,6 +165,7 @@ export function buildEstate(seed: SandboxSeed, options: BuildOptions): Estate {
     functions: new Map(),
     alarms: new Map(),
     metrics: [],
+    resources: buildResources(seed, start),
     seed,
   };
   const future = (ref: TimeRef | undefined, path: (string | number)[]) => {

@@ -17,6 +17,31 @@ const OPERATION_IAM_ACTIONS = {
   "cloudwatch.listAlarmsForDimensions": "cloudwatch:DescribeAlarms",
   "cloudwatch.getMetricStatistics": "cloudwatch:GetMetricStatistics",
   "notifier.notify": "chat:PostMessage",
+  "ecr.listRepositories": "ecr:DescribeRepositories",
+  "ecr.listImages": "ecr:DescribeImages",
+  "ecr.deleteImages": "ecr:BatchDeleteImage",
+  "ec2.listVolumes": "ec2:DescribeVolumes",
+  "ec2.listSnapshots": "ec2:DescribeSnapshots",
+  "ec2.listSnapshotIdsUsedByImages": "ec2:DescribeImages",
+  "ec2.listAddresses": "ec2:DescribeAddresses",
+  "ec2.createTags": "ec2:CreateTags",
+  "ec2.deleteTags": "ec2:DeleteTags",
+  "ec2.createSnapshot": "ec2:CreateSnapshot",
+  "ec2.describeVolume": "ec2:DescribeVolumes",
+  "ec2.deleteVolume": "ec2:DeleteVolume",
+  "ec2.deleteSnapshot": "ec2:DeleteSnapshot",
+  "ec2.releaseAddress": "ec2:ReleaseAddress",
+  "logs.listLogGroups": "logs:DescribeLogGroups",
+  "logs.putRetentionPolicy": "logs:PutRetentionPolicy",
+  "backup.listRecoveryPoints": "backup:ListRecoveryPointsByResource",
+  "backup.listAllRecoveryPointArns": "backup:ListRecoveryPointsByBackupVault",
+  "backup.getRestoreMetadata": "backup:GetRecoveryPointRestoreMetadata",
+  "backup.startRestoreJob": "backup:StartRestoreJob",
+  "backup.describeRestoreJob": "backup:DescribeRestoreJob",
+  "backup.putRestoreValidationResult": "backup:PutRestoreValidationResult",
+  "dynamodb.describeTable": "dynamodb:DescribeTable",
+  "dynamodb.sampleItems": "dynamodb:Scan",
+  "dynamodb.deleteTable": "dynamodb:DeleteTable",
 } as const;
 
 export type SandboxOperation = keyof typeof OPERATION_IAM_ACTIONS;
@@ -26,7 +51,19 @@ export const SANDBOX_OPERATIONS = Object.keys(OPERATION_IAM_ACTIONS) as readonly
 export type FaultKind = "throttle" | "timeout" | "access-denied" | "not-found";
 const FAULT_KINDS: readonly FaultKind[] = ["throttle", "timeout", "access-denied", "not-found"];
 
-export type FaultOperation = SandboxOperation | "ecs.*" | "lambda.*" | "cloudwatch.*" | "notifier.*" | "*";
+const PORT_WILDCARDS = [
+  "ecs.*",
+  "lambda.*",
+  "cloudwatch.*",
+  "notifier.*",
+  "ecr.*",
+  "ec2.*",
+  "logs.*",
+  "backup.*",
+  "dynamodb.*",
+] as const;
+
+export type FaultOperation = SandboxOperation | (typeof PORT_WILDCARDS)[number] | "*";
 
 export interface SandboxFault {
   /** One operation, every operation of a port (`ecs.*`), or every call (`*`). */
@@ -56,7 +93,7 @@ export class FaultPlan {
 
   /** Adds a fault; an unknown operation or error kind fails with the valid ones. */
   inject(fault: SandboxFault): void {
-    const known = [...SANDBOX_OPERATIONS, "ecs.*", "lambda.*", "cloudwatch.*", "notifier.*", "*"];
+    const known: readonly string[] = [...SANDBOX_OPERATIONS, ...PORT_WILDCARDS, "*"];
     if (!known.includes(fault.operation)) {
       throw new ArchitechError(
         "InvalidFault",

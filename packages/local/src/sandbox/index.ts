@@ -5,6 +5,7 @@ export {
   type RecordedNotification,
   type SandboxAccount,
   type SandboxAccountOptions,
+  type SandboxPorts,
   type SandboxResources,
   type SandboxScenario,
   type SandboxSnapshot,

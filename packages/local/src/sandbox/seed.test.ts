@@ -36,7 +36,11 @@ describe("sandbox seeds", () => {
     // Assess
     expect(seed.account).toBe("123456789012");
     expect(seed.region).toBe("eu-west-1");
-    expect(seed.settings).toEqual({ deploymentSettleTime: 60_000, alarmEvaluationDelay: 60_000 });
+    expect(seed.settings).toEqual({
+      deploymentSettleTime: 60_000,
+      alarmEvaluationDelay: 60_000,
+      restoreDuration: 1_200_000,
+    });
     expect(seed.ecs.clusters).toEqual({});
   });
 

@@ -232,6 +232,8 @@ const EcrImageSeedSchema = z.strictObject({
   digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, "sha256:<64 hex digits>"),
   tags: z.array(z.string().min(1).max(128)).default([]),
   pushedAt: TimeRefSchema,
+  /** When ECR last recorded a pull; a deployment of a task definition that uses the image counts too. */
+  lastPulledAt: TimeRefSchema.optional(),
   sizeMiB: z.number().positive(),
 });
 
@@ -240,8 +242,11 @@ const EcrRepositorySeedSchema = z.strictObject({
   tags: TagsSchema,
 });
 
+const VolumeIdSchema = z.string().regex(/^vol-[0-9a-f]{8,17}$/, "vol-<hex>");
+const SnapshotIdSchema = z.string().regex(/^snap-[0-9a-f]{8,17}$/, "snap-<hex>");
+
 const VolumeSeedSchema = z.strictObject({
-  id: z.string().regex(/^vol-[0-9a-f]{8,17}$/, "vol-<hex>"),
+  id: VolumeIdSchema,
   sizeGiB: z.number().int().positive(),
   type: z.enum(["gp2", "gp3", "io1", "io2", "st1", "sc1", "standard"]).default("gp3"),
   state: z.enum(["available", "in-use"]),
@@ -249,16 +254,27 @@ const VolumeSeedSchema = z.strictObject({
     .string()
     .regex(/^i-[0-9a-f]{8,17}$/, "i-<hex>")
     .optional(),
+  /** The snapshot the volume was created from. */
+  snapshotId: SnapshotIdSchema.optional(),
   createdAt: TimeRefSchema,
   tags: TagsSchema,
 });
 
 const SnapshotSeedSchema = z.strictObject({
-  id: z.string().regex(/^snap-[0-9a-f]{8,17}$/, "snap-<hex>"),
-  volumeId: z.string().regex(/^vol-[0-9a-f]{8,17}$/, "vol-<hex>"),
+  id: SnapshotIdSchema,
+  volumeId: VolumeIdSchema,
   sizeGiB: z.number().int().positive(),
   startedAt: TimeRefSchema,
   description: z.string().max(255).optional(),
+  tags: TagsSchema,
+});
+
+/** An AMI this account owns; its snapshots cannot be deleted while it exists. */
+const AmiSeedSchema = z.strictObject({
+  imageId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, "ami-<hex>"),
+  name: z.string().min(3).max(128).optional(),
+  snapshotIds: z.array(SnapshotIdSchema).min(1, "an AMI is built from at least one snapshot"),
+  createdAt: TimeRefSchema.optional(),
   tags: TagsSchema,
 });
 
@@ -267,10 +283,15 @@ const ElasticIpSeedSchema = z.strictObject({
   publicIp: z.ipv4(),
   /** The instance or network interface it is associated with; absent when idle. */
   associatedWith: z.string().min(1).optional(),
+  /** Default derived from the allocation id. */
+  associationId: z
+    .string()
+    .regex(/^eipassoc-[0-9a-f]{8,17}$/, "eipassoc-<hex>")
+    .optional(),
   tags: TagsSchema,
 });
 
-const LOG_RETENTION_DAYS = [
+export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
@@ -294,7 +315,9 @@ const RecoveryPointSeedSchema = z.strictObject({
   resourceArn: z.string().startsWith("arn:", "must be an ARN"),
   resourceType: z.enum(["DynamoDB", "EBS", "RDS", "S3", "EFS", "Aurora"]),
   vault: z.string().min(1).default("Default"),
-  status: z.enum(["COMPLETED", "PARTIAL", "DELETING", "EXPIRED"]).default("COMPLETED"),
+  status: z
+    .enum(["COMPLETED", "PARTIAL", "DELETING", "EXPIRED", "AVAILABLE", "STOPPED", "CREATING"])
+    .default("COMPLETED"),
   createdAt: TimeRefSchema,
   completedAt: TimeRefSchema.optional(),
   sizeMiB: z.number().min(0).optional(),
@@ -302,6 +325,22 @@ const RecoveryPointSeedSchema = z.strictObject({
   itemCount: z.number().int().min(0).optional(),
   /** How long a restore takes, for measuring RTO. */
   restoreDuration: durationSchema({ min: "1s", max: "1w" }).optional(),
+  /** A damaged backup: a restore completes, but holds about half the items. */
+  corrupt: z.boolean().default(false),
+  /** A restore of it ends FAILED with a status message. */
+  restoreFails: z.boolean().default(false),
+  /** The role that created it; default the account's AWSBackupDefaultServiceRole. */
+  iamRoleArn: z.string().startsWith("arn:aws:iam::", "must be an IAM role ARN").optional(),
+});
+
+/** A DynamoDB table whose items are generated deterministically from its name. */
+const TableSeedSchema = z.strictObject({
+  itemCount: z.number().int().min(0).max(10_000_000),
+  /** Default 512 bytes an item. */
+  sizeBytes: z.number().int().min(0).optional(),
+  /** DeleteTable is refused while set. */
+  deletionProtection: z.boolean().default(false),
+  tags: TagsSchema,
 });
 
 const BudgetSeedSchema = z.strictObject({
@@ -320,6 +359,8 @@ export const SandboxSettingsSchema = z.strictObject({
   deploymentSettleTime: durationSchema({ min: "1s", max: "1h" }).prefault("60s"),
   /** How long an alarm takes to notice that a release turned good or bad. */
   alarmEvaluationDelay: durationSchema({ min: "1s", max: "1h" }).prefault("60s"),
+  /** How long an AWS Backup restore job takes (PENDING → RUNNING → COMPLETED), unless its recovery point says. */
+  restoreDuration: durationSchema({ min: "1s", max: "1w" }).prefault("20m"),
 });
 
 /**
@@ -349,11 +390,19 @@ export const SandboxSeedSchema = z
       .strictObject({
         volumes: z.array(VolumeSeedSchema).default([]),
         snapshots: z.array(SnapshotSeedSchema).default([]),
+        images: z.array(AmiSeedSchema).default([]),
         elasticIps: z.array(ElasticIpSeedSchema).default([]),
       })
       .prefault({}),
     logs: z.strictObject({ groups: z.array(LogGroupSeedSchema).default([]) }).prefault({}),
     backup: z.strictObject({ recoveryPoints: z.array(RecoveryPointSeedSchema).default([]) }).prefault({}),
+    dynamodb: z
+      .strictObject({
+        tables: z
+          .record(z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, "3–255 of A-Z a-z 0-9 _ . -"), TableSeedSchema)
+          .default({}),
+      })
+      .prefault({}),
     budgets: z.array(BudgetSeedSchema).default([]),
   })
   .superRefine(checkReferences);
@@ -472,5 +521,64 @@ function checkReferences(seed: SandboxSeed, ctx: z.RefinementCtx): void {
     });
   }
 
+  checkPlainResources(seed, issues);
   for (const issue of issues) ctx.addIssue({ code: "custom", ...issue });
+}
+
+/** Ids are unique, volumes in use say where, AMIs and EBS recovery points name seeded snapshots. */
+function checkPlainResources(seed: SandboxSeed, issues: Issue[]): void {
+  const unique = <T>(
+    items: readonly T[],
+    idOf: (item: T) => string,
+    path: (string | number)[],
+    field: string,
+  ) => {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      const id = idOf(item);
+      if (seen.has(id)) issues.push({ path: [...path, index, field], message: `${id} is listed twice` });
+      seen.add(id);
+    });
+  };
+  unique(seed.ec2.volumes, (v) => v.id, ["ec2", "volumes"], "id");
+  unique(seed.ec2.snapshots, (s) => s.id, ["ec2", "snapshots"], "id");
+  unique(seed.ec2.images, (i) => i.imageId, ["ec2", "images"], "imageId");
+  unique(seed.ec2.elasticIps, (a) => a.allocationId, ["ec2", "elasticIps"], "allocationId");
+  unique(seed.logs.groups, (g) => g.name, ["logs", "groups"], "name");
+  unique(seed.backup.recoveryPoints, (p) => p.arn, ["backup", "recoveryPoints"], "arn");
+
+  seed.ec2.volumes.forEach((volume, index) => {
+    if ((volume.state === "in-use") !== (volume.attachedTo !== undefined)) {
+      issues.push({
+        path: ["ec2", "volumes", index, "attachedTo"],
+        message:
+          "a volume in use names the instance it is attached to (attachedTo), an available one does not",
+      });
+    }
+  });
+  const snapshots = new Set(seed.ec2.snapshots.map((s) => s.id));
+  seed.ec2.images.forEach((image, index) => {
+    image.snapshotIds.forEach((id, i) => {
+      if (!snapshots.has(id)) {
+        issues.push({
+          path: ["ec2", "images", index, "snapshotIds", i],
+          message: `snapshot ${id} is not seeded`,
+        });
+      }
+    });
+  });
+  seed.backup.recoveryPoints.forEach((point, index) => {
+    const snapshot = /^arn:aws:ec2:[^:]*::snapshot\/(snap-[0-9a-f]+)$/.exec(point.arn)?.[1];
+    if (point.resourceType === "EBS" && snapshot === undefined) {
+      issues.push({
+        path: ["backup", "recoveryPoints", index, "arn"],
+        message: "an EBS recovery point is a snapshot: arn:aws:ec2:<region>::snapshot/<snapshot-id>",
+      });
+    } else if (snapshot !== undefined && !snapshots.has(snapshot)) {
+      issues.push({
+        path: ["backup", "recoveryPoints", index, "arn"],
+        message: `snapshot ${snapshot} is not seeded under ec2.snapshots`,
+      });
+    }
+  });
 }
