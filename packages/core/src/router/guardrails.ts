@@ -101,13 +101,11 @@ export async function checkCooldown({
  * The circuit breaker: this many failed runs inside the window pause the policy, with a message saying
  * why, until a person resumes it. The pause is itself a switch, so later signals stop at the first check.
  */
-export async function checkCircuitBreaker({
-  policy,
-  now,
-  store,
-}: GuardrailContext): Promise<Suppression | undefined> {
+export async function checkCircuitBreaker(context: GuardrailContext): Promise<Suppression | undefined> {
+  const { policy, now, store } = context;
   const { failures, window } = policy.guardrails.circuitBreaker;
-  const recent = await listRecentRuns(store, policy.name, new Date(now.getTime() - window));
+  const since = now.getTime() - window;
+  const recent = (await recentRunsOf(context)).filter((run) => Date.parse(run.createdAt) >= since);
   const failed = recent.filter((run) => run.status === "failed");
   if (failed.length < failures) return undefined;
   const reason = `circuit breaker: ${failed.length} failed runs in ${formatDuration(window)} (last: ${failed[0]?.id}); resume the policy once the cause is fixed`;
@@ -150,15 +148,9 @@ export async function takeRateSlot({ policy, store }: GuardrailContext): Promise
  * at most `blastRadius.maxCount` distinct targets with unfinished runs. The share of a resource kind
  * (`maxPercent`) needs the size of the fleet, so runbooks enforce it when they plan.
  */
-export async function checkConcurrency({
-  policy,
-  targetKey,
-  now,
-  store,
-}: GuardrailContext): Promise<Suppression | undefined> {
-  const active = (
-    await listRecentRuns(store, policy.name, new Date(now.getTime() - ACTIVE_LOOKBACK_MS))
-  ).filter((run) => !isTerminalRunStatus(run.status));
+export async function checkConcurrency(context: GuardrailContext): Promise<Suppression | undefined> {
+  const { policy, targetKey } = context;
+  const active = (await recentRunsOf(context)).filter((run) => !isTerminalRunStatus(run.status));
   if (active.length >= policy.guardrails.maxConcurrent) {
     return {
       reason: "max-concurrent",
