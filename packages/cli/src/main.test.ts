@@ -22,10 +22,10 @@ describe("architech", () => {
     expect(err.join("")).toContain("unknown command");
   });
 
-  it("says plainly that dev is not available yet rather than pretending", async () => {
-    const { io, err } = capture();
-    const code = await main(["node", "architech", "dev"], io);
-    expect(code).toBe(1);
-    expect(err.join("")).toContain("not built yet");
+  it("runs dev, the embedded runtime, for a bounded time and exits 0", async () => {
+    const { io, out } = capture();
+    const code = await main(["node", "architech", "dev", "--port", "0", "--for", "500ms"], io);
+    expect(code).toBe(0);
+    expect(out.join("")).toMatch(/embedded runtime at http:\/\/127\.0\.0\.1:\d+/);
   });
 });

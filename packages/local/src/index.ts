@@ -7,5 +7,6 @@ export {
   startEmbeddedDynamoDb,
 } from "./dynamodb/embedded-dynamodb.ts";
 export { type SeedReleaseHistoryOptions, seedReleaseHistory } from "./release-history.ts";
+export * from "./runtime/index.ts";
 export * from "./sandbox/index.ts";
 export * from "./stepfunctions/index.ts";

@@ -1,0 +1,487 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createDynamoStore, type DynamoStore } from "@architech/aws";
+import {
+  createSortableId,
+  type LoadedPolicy,
+  loadPolicyDirectory,
+  PolicyIndex,
+  type PolicyProblem,
+  type RouterDeps,
+  type Run,
+  RunStatusSchema,
+  runStep,
+  SORTABLE_ID_RANDOM_BYTES,
+  workflowDefinitions,
+} from "@architech/core";
+import { VirtualClock } from "../clock.ts";
+import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from "../dynamodb/embedded-dynamodb.ts";
+import { seedReleaseHistory } from "../release-history.ts";
+import { createSandboxAccount, type SandboxAccount } from "../sandbox/account.ts";
+import { loadSandboxFile } from "../sandbox/load-seed.ts";
+import { LocalStepFunctions } from "../stepfunctions/local-step-functions.ts";
+import { type ApiRoute, answer, createApiServer, HttpError } from "./http-api.ts";
+import {
+  describeAction,
+  describeExecutionEvent,
+  describeNotification,
+  type RuntimeLogEntry,
+} from "./live-log.ts";
+import {
+  LocalEventBus,
+  type PutEventsRequestEntry,
+  type PutEventsResponse,
+  PutEventsValidationError,
+} from "./local-event-bus.ts";
+import { type LocalSchedule, LocalScheduler } from "./local-scheduler.ts";
+
+/** Virtual milliseconds per real millisecond of waiting by default: a 10-minute Wait takes 2 s. */
+export const DEFAULT_TIME_SCALE = 1 / 300;
+/** How often the sandbox's events are moved onto the bus (real time). */
+export const SANDBOX_POLL_MS = 250;
+/** A release that served healthy this long counts as known-good in the seeded history. */
+const BAKE_TIME_MS = 15 * 60_000;
+const RUNTIME_ACTOR = "embedded-runtime";
+
+export interface EmbeddedRuntimeOptions {
+  /** The directory of policy files (`*.yaml`, recursively). */
+  policiesDir: string;
+  /** The sandbox account's seed file. */
+  sandboxFile: string;
+  /** Keeps the store in this directory between starts; in memory when absent. */
+  dataDir?: string;
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Real milliseconds per virtual millisecond of waiting (Wait states, retries). Default 1/300. */
+  timeScale?: number;
+  /** The virtual clock's first reading. Default: now. */
+  clockStart?: Date;
+  /** The live log: decisions, workflow transitions, sandbox actions and notifications as they happen. */
+  log?: (entry: RuntimeLogEntry) => void;
+}
+
+/** The control plane running in this process. */
+export interface EmbeddedRuntime {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly clock: VirtualClock;
+  readonly store: DynamoStore;
+  readonly runner: LocalStepFunctions;
+  readonly sandbox: SandboxAccount;
+  readonly policies: readonly LoadedPolicy[];
+  readonly schedules: () => LocalSchedule[];
+  /** How many releases were seeded into the history at this start; undefined when `dataDir` held a used store. */
+  readonly seededReleases: number | undefined;
+  /** PutEvents on the local bus, as `POST /events` does it; resolves once the entries are routed. */
+  postEvents(entries: readonly PutEventsRequestEntry[]): Promise<PutEventsResponse>;
+  /** Resolves once every event on the bus so far has been routed. */
+  idle(): Promise<void>;
+  /** Stops the HTTP server, the schedules, the sandbox polling, running workflows and the store. */
+  stop(): Promise<void>;
+}
+
+/** The policy directory does not hold a valid policy set: every problem is listed. */
+export class InvalidPoliciesError extends Error {
+  readonly problems: readonly PolicyProblem[];
+  constructor(dir: string, problems: readonly PolicyProblem[]) {
+    super(
+      [
+        `the policies in ${dir} are invalid:`,
+        ...problems.map(
+          (p) => `  ${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ""}${p.message}`,
+        ),
+      ].join("\n"),
+    );
+    this.name = "InvalidPoliciesError";
+    this.problems = problems;
+  }
+}
+
+/**
+ * Starts the whole control plane in this process: dynalite with the table, the policies, a local event
+ * bus and Scheduler in front of the same router, the same workflow definitions on local Step Functions
+ * with in-process step handlers, a sandbox account for the runbooks to act upon, and an HTTP API.
+ *
+ * @example
+ * const runtime = await startEmbeddedRuntime({ policiesDir: "policies", sandboxFile: "sandbox/default.yaml", log: (e) => console.log(formatLogEntry(e)) });
+ * await fetch(`${runtime.url}/events`, { method: "POST", body: JSON.stringify({ Entries: [...] }) });
+ * await runtime.stop();
+ */
+export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Promise<EmbeddedRuntime> {
+  const loaded = loadPolicyDirectory(options.policiesDir);
+  if (loaded.problems.length > 0) throw new InvalidPoliciesError(options.policiesDir, loaded.problems);
+  const seed = await loadSandboxFile(options.sandboxFile);
+
+  const clock = new VirtualClock({
+    ticking: true,
+    timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
+    ...(options.clockStart ? { start: options.clockStart } : {}),
+  });
+  const emit = (entry: Omit<RuntimeLogEntry, "at">): void => {
+    options.log?.({ at: clock.now().toISOString(), ...entry });
+  };
+
+  const sandbox = createSandboxAccount({
+    seed,
+    clock,
+    onAction: (action) => emit({ kind: "action", text: describeAction(action) }),
+    onNotification: (notification) =>
+      emit({
+        kind: "notification",
+        text: describeNotification(notification),
+        ...(notification.runId ? { runId: notification.runId } : {}),
+      }),
+  });
+
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        emit({
+          kind: "error",
+          text: `while stopping: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
+    }
+  };
+
+  try {
+    if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
+    const db: EmbeddedDynamoDb = await startEmbeddedDynamoDb(
+      options.dataDir === undefined ? {} : { path: options.dataDir },
+    );
+    closers.push(() => db.stop());
+    const store = createDynamoStore({ client: db.client, tableName: db.tableName, clock });
+    const seededReleases = await seedFreshStore(store, seed, clock, options.sandboxFile);
+
+    const runner = new LocalStepFunctions({
+      definitions: workflowDefinitions,
+      clock,
+      account: sandbox.account,
+      region: sandbox.region,
+      stepHandler: (call) => runStep(call.runbook, call.payload, { ports: sandbox.ports, store, clock }),
+      onEvent: (event) => {
+        const text = describeExecutionEvent(event);
+        if (text !== undefined) emit({ kind: "workflow", text });
+      },
+    });
+    closers.push(() => runner.close());
+
+    const policies = loaded.policies.map((p) => p.policy);
+    const router: RouterDeps = {
+      store,
+      workflows: runner,
+      clock,
+      ids: { newRunId: () => createSortableId(clock.now(), randomBytes(SORTABLE_ID_RANDOM_BYTES)) },
+      policies: new PolicyIndex(policies),
+      ecs: sandbox.ports.ecs,
+    };
+    const bus = new LocalEventBus({ account: sandbox.account, region: sandbox.region, router, log: emit });
+    closers.push(() => bus.idle());
+
+    const scheduler = new LocalScheduler({
+      policies,
+      clock,
+      account: sandbox.account,
+      region: sandbox.region,
+      deliver: (input, origin) => bus.deliver(input, origin),
+      log: emit,
+    });
+    scheduler.start();
+    closers.push(() => scheduler.stop());
+
+    closers.push(pollSandbox(sandbox, bus, emit));
+
+    const server = createApiServer(apiRoutes({ bus, store, runner, sandbox, loaded, scheduler }), (error) =>
+      emit({ kind: "error", text: `API: ${error instanceof Error ? error.message : String(error)}` }),
+    );
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    closers.push(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          server.closeAllConnections();
+          server.close((error) => (error ? reject(error) : resolve()));
+        }),
+    );
+    const address = server.address() as AddressInfo;
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    emit({
+      kind: "runtime",
+      text: `listening on ${url}; ${policies.length} policies; sandbox ${sandbox.account}/${sandbox.region}`,
+    });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      clock,
+      store,
+      runner,
+      sandbox,
+      policies: loaded.policies,
+      schedules: () => scheduler.list(),
+      seededReleases,
+      postEvents: (entries) => bus.putEvents(entries),
+      idle: () => bus.idle(),
+      stop: () => {
+        stopping ??= closeAll().then(() => emit({ kind: "runtime", text: "stopped" }));
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/**
+ * Seeds the release history into a store that has never been used (no audit entry yet): with `dataDir`,
+ * a later start keeps the history the first one wrote and everything recorded since.
+ */
+async function seedFreshStore(
+  store: DynamoStore,
+  seed: Awaited<ReturnType<typeof loadSandboxFile>>,
+  clock: VirtualClock,
+  sandboxFile: string,
+): Promise<number | undefined> {
+  const { items } = await store.listAudit({ limit: 1 });
+  if (items.length > 0) return undefined;
+  const recorded = await seedReleaseHistory({ seed, start: clock.now(), store, bakeTimeMs: BAKE_TIME_MS });
+  await store.appendAudit({
+    kind: "action",
+    action: "release-history-seeded",
+    actor: RUNTIME_ACTOR,
+    reason: `${recorded} releases from ${sandboxFile} recorded; those healthy for 15m are known-good`,
+  });
+  return recorded;
+}
+
+/** Moves what the sandbox emits (alarm and deployment state changes) onto the bus; returns its stopper. */
+function pollSandbox(
+  sandbox: SandboxAccount,
+  bus: LocalEventBus,
+  emit: (entry: Omit<RuntimeLogEntry, "at">) => void,
+): () => Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  let current: Promise<void> = Promise.resolve();
+  const poll = async (): Promise<void> => {
+    try {
+      for (const event of sandbox.drainEvents()) await bus.deliver(event, "sandbox");
+    } catch (error) {
+      emit({
+        kind: "error",
+        text: `sandbox events: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+    if (!stopped) timer = setTimeout(tick, SANDBOX_POLL_MS);
+  };
+  const tick = (): void => {
+    current = poll();
+  };
+  timer = setTimeout(tick, SANDBOX_POLL_MS);
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await current;
+  };
+}
+
+interface ApiContext {
+  bus: LocalEventBus;
+  store: DynamoStore;
+  runner: LocalStepFunctions;
+  sandbox: SandboxAccount;
+  loaded: { policies: readonly LoadedPolicy[] };
+  scheduler: LocalScheduler;
+}
+
+const SLACK_LATER =
+  "Slack endpoints are not available on the embedded runtime yet; use POST /api/switch and the JSON API meanwhile";
+
+function apiRoutes({ bus, store, runner, sandbox, loaded, scheduler }: ApiContext): ApiRoute[] {
+  return [
+    {
+      method: "GET",
+      path: /^\/$/,
+      handler: () => ({
+        service: "architech embedded runtime",
+        endpoints: ENDPOINTS,
+      }),
+    },
+    {
+      method: "POST",
+      path: /^\/events$/,
+      handler: async (request) => {
+        const body = await request.json();
+        const entries = (body as { Entries?: unknown } | null)?.Entries;
+        try {
+          return await bus.putEvents(entries);
+        } catch (error) {
+          if (error instanceof PutEventsValidationError) {
+            return answer(400, { __type: "ValidationException", message: error.message });
+          }
+          throw error;
+        }
+      },
+    },
+    {
+      method: "GET",
+      path: /^\/api\/runs$/,
+      handler: async (request) => ({ runs: await listRuns(store, limitOf(request.query)) }),
+    },
+    {
+      method: "GET",
+      path: /^\/api\/runs\/([^/]+)$/,
+      handler: async (_request, [id = ""]) => {
+        const run = await store.getRun(id);
+        if (run === undefined) throw new HttpError(404, `no run ${id}`);
+        const audit = await store.listAuditByRun({ runId: id, order: "oldest-first", limit: 1000 });
+        return { run, audit: audit.items, ...executionOf(runner, run) };
+      },
+    },
+    {
+      method: "GET",
+      path: /^\/api\/audit$/,
+      handler: async (request) => {
+        const cursor = request.query.get("cursor");
+        const page = await store.listAudit({
+          limit: limitOf(request.query),
+          ...(cursor ? { cursor } : {}),
+        });
+        return { items: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) };
+      },
+    },
+    {
+      method: "GET",
+      path: /^\/api\/policies$/,
+      handler: () => {
+        const schedules = new Map(scheduler.list().map((s) => [s.policy, s]));
+        return {
+          policies: loaded.policies.map(({ policy, file, line }) => ({
+            file,
+            line,
+            ...policy,
+            ...(schedules.has(policy.name) ? { schedule: schedules.get(policy.name) } : {}),
+          })),
+        };
+      },
+    },
+    {
+      method: "POST",
+      path: /^\/api\/switch$/,
+      handler: async (request) => {
+        const body = (await request.json()) as Record<string, unknown> | null;
+        const engaged = body?.engaged;
+        const reason = body?.reason;
+        const by = body?.by ?? "local-api";
+        if (typeof engaged !== "boolean") throw new HttpError(400, `"engaged" must be true or false`);
+        if (typeof reason !== "string" || reason.trim() === "") {
+          throw new HttpError(
+            400,
+            `"reason" must say why the kill switch is ${engaged ? "engaged" : "released"}`,
+          );
+        }
+        if (typeof by !== "string" || by.trim() === "")
+          throw new HttpError(400, `"by" must name who does it`);
+        const killSwitch = await store.setKillSwitch({ engaged, reason, by });
+        await store.appendAudit({
+          kind: "switch",
+          action: engaged ? "kill-switch-engaged" : "kill-switch-released",
+          actor: by,
+          reason,
+        });
+        return { killSwitch };
+      },
+    },
+    {
+      method: "GET",
+      path: /^\/api\/switch$/,
+      handler: async () => store.readSwitches(),
+    },
+    {
+      method: "GET",
+      path: /^\/api\/sandbox$/,
+      handler: () => sandbox.snapshot(),
+    },
+    {
+      method: "POST",
+      path: /^\/slack\/.*$/,
+      handler: () => answer(501, { error: "not implemented", message: SLACK_LATER }),
+    },
+    {
+      method: "GET",
+      path: /^\/slack\/.*$/,
+      handler: () => answer(501, { error: "not implemented", message: SLACK_LATER }),
+    },
+  ];
+}
+
+/** What `GET /` lists, and what `architech dev` prints. */
+export const ENDPOINTS: readonly { method: string; path: string; description: string }[] = [
+  {
+    method: "POST",
+    path: "/events",
+    description: "EventBridge PutEvents: { Entries: [{ Source, DetailType, Detail }] }",
+  },
+  { method: "GET", path: "/api/runs", description: "runs, newest first (?limit=)" },
+  { method: "GET", path: "/api/runs/:id", description: "a run, its audit entries and its execution history" },
+  { method: "GET", path: "/api/audit", description: "the audit log, newest first (?limit=&cursor=)" },
+  { method: "GET", path: "/api/policies", description: "the policies loaded, with their schedules" },
+  {
+    method: "POST",
+    path: "/api/switch",
+    description: 'the kill switch: { "engaged": true, "reason": "…", "by": "…" }',
+  },
+  { method: "GET", path: "/api/switch", description: "kill switch, policy pauses and freeze windows" },
+  { method: "GET", path: "/api/sandbox", description: "the sandbox account's estate" },
+];
+
+function limitOf(query: URLSearchParams): number {
+  const text = query.get("limit");
+  if (text === null) return 50;
+  const limit = Number(text);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new HttpError(400, `limit must be a whole number from 1 to 1000, got "${text}"`);
+  }
+  return limit;
+}
+
+/** Every run, newest first: the store lists runs by status, so the statuses are merged. */
+async function listRuns(store: DynamoStore, limit: number): Promise<Run[]> {
+  const pages = await Promise.all(
+    RunStatusSchema.options.map((status) => store.listRunsByStatus({ status, limit })),
+  );
+  return pages
+    .flatMap((page) => page.items)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
+    .slice(0, limit);
+}
+
+/** The run's execution as the runner knows it; a run from an earlier start (dataDir) has none any more. */
+function executionOf(runner: LocalStepFunctions, run: Run): Record<string, unknown> {
+  if (run.executionArn === undefined) return { execution: null, history: [] };
+  try {
+    return {
+      execution: runner.describeExecution(run.executionArn),
+      history: runner.getExecutionHistory(run.executionArn),
+    };
+  } catch {
+    return {
+      execution: null,
+      history: [],
+      note: "the execution ran before this start of the runtime; its history is not kept",
+    };
+  }
+}
