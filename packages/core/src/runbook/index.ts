@@ -13,3 +13,14 @@ export type { RollbackPlan } from "./rollback-steps.ts";
 export * from "./steps/index.ts";
 export type { IamPermission, RunbookDefinition } from "./types.ts";
 export { VerifyBackupParamsSchema } from "./verify-backup.ts";
+export {
+  type BackupVerdict,
+  RESTORED_TABLE_PREFIX,
+  type RestoreCleanup,
+  type RestoreJobCheck,
+  type RestoreValidation,
+  restoredTableName,
+  type SelectedRecoveryPoint,
+  type StartedRestore,
+  verifyBackupSteps,
+} from "./verify-backup-steps.ts";

@@ -9,6 +9,14 @@ export const VerifyBackupParamsSchema = z.strictObject({
   rto: durationSchema({ min: "5m", max: "2d" }).prefault("4h"),
   /** How many items or objects to read back from the restored copy. */
   sampleReads: z.number().int().min(0).max(1000).default(10),
+  /** The IAM role AWS Backup restores with (the backup plan's role, or one made for restore tests). */
+  restoreRoleArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/,
+      "an IAM role ARN such as arn:aws:iam::123456789012:role/backup-restore",
+    )
+    .optional(),
   /** The restored copy may hold at most this share fewer items than the source (0.01 = 1 %). */
   maxItemCountDrift: z.number().min(0).max(1).default(0.01),
 });
@@ -54,7 +62,12 @@ export const verifyBackup: RunbookDefinition<typeof VerifyBackupParamsSchema> = 
     description: "Each morning, prove the orders table's latest backup restores within RPO 1 h / RTO 4 h.",
     trigger: { schedule: { expression: "cron(30 5 * * ? *)", timezone: "Europe/London" } },
     runbook: "verify-backup",
-    params: { rpo: "1h", rto: "4h", sampleReads: 20 },
+    params: {
+      rpo: "1h",
+      rto: "4h",
+      sampleReads: 20,
+      restoreRoleArn: "arn:aws:iam::123456789012:role/backup-restore",
+    },
     target: { type: "backup-resource", resourceArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/orders" },
     mode: "auto",
     notify: { slack: "#data-platform" },
