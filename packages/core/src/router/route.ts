@@ -263,15 +263,12 @@ async function startRun(
     target: target as Record<string, unknown>,
     targetKey,
     lease: { owner: lease.owner, token: lease.token, expiresAt: lease.expiresAt },
-    ...(policy.mode === "approve"
-      ? {
-          approval: {
-            escalateAfterMs: policy.approval.escalateAfter,
-            deadlineMs: policy.approval.deadline,
-            approvers: policy.approval.approvers,
-          },
-        }
-      : {}),
+    // Approval settings go with every run: a run in auto mode may still have to ask (over a blast radius).
+    approval: {
+      escalateAfterMs: policy.approval.escalateAfter,
+      deadlineMs: policy.approval.deadline,
+      approvers: policy.approval.approvers,
+    },
     ...(policy.guardrails.blastRadius ? { blastRadius: policy.guardrails.blastRadius } : {}),
     ...(policy.guardrails.minAlarmDuration !== undefined
       ? { minAlarmDurationMs: policy.guardrails.minAlarmDuration }

@@ -1,5 +1,7 @@
+import cleanup from "./cleanup.asl.json" with { type: "json" };
 import rightsize from "./rightsize.asl.json" with { type: "json" };
 import rollback from "./rollback.asl.json" with { type: "json" };
+import verifyBackup from "./verify-backup.asl.json" with { type: "json" };
 
 /**
  * The runbooks' workflows: Amazon States Language (JSONPath), kept as data. The stack deploys them with
@@ -9,10 +11,14 @@ import rollback from "./rollback.asl.json" with { type: "json" };
 export const workflowDefinitions: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   rollback,
   rightsize,
+  cleanup,
+  "verify-backup": verifyBackup,
 };
 
 /** The definition substitution each workflow uses for its step function, by runbook. */
 export const stepFunctionSubstitutions: Readonly<Record<string, string>> = {
   rollback: "RollbackStepsFunctionArn",
   rightsize: "RightsizeStepsFunctionArn",
+  cleanup: "CleanupStepsFunctionArn",
+  "verify-backup": "VerifyBackupStepsFunctionArn",
 };

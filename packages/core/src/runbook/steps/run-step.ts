@@ -1,5 +1,7 @@
+import { cleanupSteps } from "../cleanup-steps.ts";
 import { rightsizeSteps } from "../rightsize-steps.ts";
 import { rollbackSteps } from "../rollback-steps.ts";
+import { verifyBackupSteps } from "../verify-backup-steps.ts";
 import { recordOutcome, releaseLease, requestApproval } from "./common.ts";
 import {
   RunbookStepError,
@@ -19,6 +21,8 @@ const commonSteps: Record<string, StepHandler> = {
 export const runbookSteps: Record<string, Record<string, StepHandler>> = {
   rollback: rollbackSteps,
   rightsize: rightsizeSteps,
+  cleanup: cleanupSteps,
+  "verify-backup": verifyBackupSteps,
 };
 
 /**
