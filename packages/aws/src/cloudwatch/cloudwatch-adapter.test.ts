@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { type ScriptedAnswer, scriptedRequestHandler } from "../scripted-http.test-support.ts";
 import { AwsCloudWatchAdapter } from "./cloudwatch-adapter.ts";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" };
@@ -488,30 +489,12 @@ describe("AwsCloudWatchAdapter.getMetricStatistics", () => {
  * the HTTP layer instead, so the real retry middleware and error deserialization run.
  */
 describe("AwsCloudWatchAdapter on a client with the SDK's retries", () => {
-  function httpClient(
-    maxAttempts: number,
-    answers: { status: number; headers?: Record<string, string>; body: unknown }[],
-  ) {
-    const requests: string[] = [];
-    const client = new CloudWatchClient({
-      region: "eu-west-1",
-      credentials,
-      maxAttempts,
-      requestHandler: {
-        handle: async (request: { headers: Record<string, string> }) => {
-          requests.push(request.headers["x-amz-target"] ?? "");
-          const answer = answers.shift();
-          if (answer === undefined) throw new Error("no answer left");
-          return {
-            response: {
-              statusCode: answer.status,
-              headers: { "content-type": "application/x-amz-json-1.0", ...answer.headers },
-              body: new TextEncoder().encode(JSON.stringify(answer.body)),
-            },
-          };
-        },
-      },
+  function httpClient(maxAttempts: number, answers: ScriptedAnswer[]) {
+    const { requestHandler, requests } = scriptedRequestHandler(answers, {
+      contentType: "application/x-amz-json-1.0",
+      describe: (request) => request.headers["x-amz-target"] ?? "",
     });
+    const client = new CloudWatchClient({ region: "eu-west-1", credentials, maxAttempts, requestHandler });
     return { client, requests };
   }
 

@@ -18,6 +18,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { type ScriptedAnswer, scriptedRequestHandler } from "../scripted-http.test-support.ts";
 import { AwsEcsAdapter } from "./ecs-adapter.ts";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" };
@@ -727,31 +728,13 @@ describe("AwsEcsAdapter.listServices", () => {
  * the HTTP layer instead, so the real retry middleware and error deserialization run.
  */
 describe("AwsEcsAdapter on a client with the SDK's retries", () => {
-  function httpClient(maxAttempts: number, answers: { status: number; body: unknown }[]) {
-    const requests: string[] = [];
-    const client = new ECSClient({
-      region: "eu-west-1",
-      credentials,
-      maxAttempts,
-      requestHandler: {
-        handle: async (request: { headers: Record<string, string> }) => {
-          requests.push(request.headers["x-amz-target"] ?? "");
-          const answer = answers.shift();
-          if (answer === undefined) throw new Error("no answer left");
-          const error = answer.status >= 300 ? (answer.body as { __type: string }).__type : undefined;
-          return {
-            response: {
-              statusCode: answer.status,
-              headers: {
-                "content-type": "application/x-amz-json-1.1",
-                ...(error === undefined ? {} : { "x-amzn-errortype": error }),
-              },
-              body: new TextEncoder().encode(JSON.stringify(answer.body)),
-            },
-          };
-        },
-      },
+  function httpClient(maxAttempts: number, answers: ScriptedAnswer[]) {
+    const { requestHandler, requests } = scriptedRequestHandler(answers, {
+      contentType: "application/x-amz-json-1.1",
+      describe: (request) => request.headers["x-amz-target"] ?? "",
+      errorTypeFromBody: true,
     });
+    const client = new ECSClient({ region: "eu-west-1", credentials, maxAttempts, requestHandler });
     return { client, requests };
   }
 

@@ -16,6 +16,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { type ScriptedAnswer, scriptedRequestHandler } from "../scripted-http.test-support.ts";
 import { AwsLambdaAdapter } from "./lambda-adapter.ts";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" };
@@ -408,30 +409,12 @@ describe("AwsLambdaAdapter.listFunctions", () => {
  * the HTTP layer instead, so the real retry middleware and error deserialization run.
  */
 describe("AwsLambdaAdapter on a client with the SDK's retries", () => {
-  function httpClient(
-    maxAttempts: number,
-    answers: { status: number; headers?: Record<string, string>; body: unknown }[],
-  ) {
-    const requests: string[] = [];
-    const client = new LambdaClient({
-      region: "eu-west-1",
-      credentials,
-      maxAttempts,
-      requestHandler: {
-        handle: async (request: { method: string; path: string }) => {
-          requests.push(`${request.method} ${request.path}`);
-          const answer = answers.shift();
-          if (answer === undefined) throw new Error("no answer left");
-          return {
-            response: {
-              statusCode: answer.status,
-              headers: { "content-type": "application/json", ...answer.headers },
-              body: new TextEncoder().encode(JSON.stringify(answer.body)),
-            },
-          };
-        },
-      },
+  function httpClient(maxAttempts: number, answers: ScriptedAnswer[]) {
+    const { requestHandler, requests } = scriptedRequestHandler(answers, {
+      contentType: "application/json",
+      describe: (request) => `${request.method} ${request.path}`,
     });
+    const client = new LambdaClient({ region: "eu-west-1", credentials, maxAttempts, requestHandler });
     return { client, requests };
   }
 
