@@ -3,12 +3,12 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ControlPlane, startControlPlane, stopDatabase } from "./harness.ts";
 
 const TABLE = (name: string) => `arn:aws:dynamodb:eu-west-1:123456789012:table/${name}`;
-const policy = (table: string) => `
+const policy = (table: string, rto = "4h") => `
 name: verify-${table}
 description: Prove the latest backup restores.
 trigger: { command: { name: verify-backup } }
 runbook: verify-backup
-params: { rpo: 1h, rto: 4h, sampleReads: 20, restoreRoleArn: "arn:aws:iam::123456789012:role/backup-restore" }
+params: { rpo: 1h, rto: ${rto}, sampleReads: 20, restoreRoleArn: "arn:aws:iam::123456789012:role/backup-restore" }
 target: { type: backup-resource, resourceArn: "${TABLE(table)}" }
 mode: auto
 notify: { slack: "#data-platform" }
@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 afterAll(stopDatabase);
 
-async function verify(table: string) {
+async function verify(table: string, rto?: string) {
   const body = new URLSearchParams({
     token: "t",
     team_id: "T1",
@@ -40,7 +40,7 @@ async function verify(table: string) {
   }).toString();
   const signal = normalizeEvent({ kind: "slack-command", body });
   if (!signal.ok) throw new Error(signal.error.message);
-  const result = await route(signal.signal, plane.deps(policy(table)));
+  const result = await route(signal.signal, plane.deps(policy(table, rto)));
   const decision = result.decisions[0] as StartedDecision;
   if (decision?.kind !== "start")
     throw new Error(`expected a start, got ${JSON.stringify(result.decisions[0])}`);
@@ -108,5 +108,18 @@ describe("backup verification on the embedded runtime", () => {
     expect(run?.status).toBe("failed");
     expect(run?.reason).toContain("no recovery point");
     expect(plane.sandbox.actions.filter((a) => a.operation === "backup.startRestoreJob")).toEqual([]);
+  });
+
+  it("fails a restore past its RTO, and still waits for it to end to delete the copy", async () => {
+    const { run } = await verify("orders", "5m");
+
+    expect(run?.status).toBe("failed");
+    expect(run?.reason).toMatch(/RTO/);
+    expect(restoredTables()).toEqual([]);
+    expect(
+      plane.sandbox.actions.some(
+        (a) => a.operation === "dynamodb.deleteTable" && a.target.includes("architech-restore-"),
+      ),
+    ).toBe(true);
   });
 });

@@ -140,6 +140,20 @@ function ports(): AccountPorts {
         { volumeId: "vol-attached", state: "in-use", sizeGiB: 8, createdAt: daysAgo(60), tags: {} },
         { volumeId: "vol-young", state: "available", sizeGiB: 8, createdAt: daysAgo(3), tags: {} },
         {
+          volumeId: "vol-snoozed",
+          state: "available",
+          sizeGiB: 8,
+          createdAt: daysAgo(60),
+          tags: { "architech:snooze-until": "2026-12-20 quarter-end restore test" },
+        },
+        {
+          volumeId: "vol-snooze-over",
+          state: "available",
+          sizeGiB: 8,
+          createdAt: daysAgo(60),
+          tags: { "architech:snooze-until": "2026-11-01" },
+        },
+        {
           volumeId: "vol-expired",
           state: "available",
           sizeGiB: 8,
@@ -230,6 +244,7 @@ describe("cleanup: what is stale and what is protected", () => {
     expect(result.candidates.map((c) => c.key).sort()).toEqual([
       "ebs-snapshot:snap-stale",
       "ebs-volume:vol-expired",
+      "ebs-volume:vol-snooze-over",
       "ebs-volume:vol-stale",
       `ecr-image:api@${DIGEST("b")}`,
       "elastic-ip:eipalloc-idle",
@@ -244,6 +259,7 @@ describe("cleanup: what is stale and what is protected", () => {
     expect(reasons).toMatchObject({
       "ebs-volume:vol-keep": "tagged architech:keep",
       "ebs-volume:vol-cfn": "managed by CloudFormation stack db",
+      "ebs-volume:vol-snoozed": "snoozed by its owner until 2026-12-20: quarter-end restore test",
       [`ecr-image:api@${DIGEST("a")}`]: "used by a running service's task definition",
       [`ecr-image:api@${DIGEST("c")}`]: "pulled 2 days ago",
       [`ecr-image:golden@${DIGEST("d")}`]: "tagged architech:keep",

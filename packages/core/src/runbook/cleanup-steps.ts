@@ -14,6 +14,11 @@ import {
 export const KEEP_TAG = "architech:keep";
 export const EXPIRES_TAG = "architech:expires-at";
 export const CLEANUP_AFTER_TAG = "architech:cleanup-after";
+/**
+ * An owner's snooze: `<date>` or `<date> <reason>`; the resource is left alone until that date, then
+ * judged again. (`architech:keep` opts it out for good; its value is the reason.)
+ */
+export const SNOOZE_TAG = "architech:snooze-until";
 /** Put on the snapshot taken of a volume before it is deleted; such snapshots are never cleaned up. */
 export const SAFETY_SNAPSHOT_TAG = "architech:deleted-volume";
 const CLOUDFORMATION_TAG = "aws:cloudformation:stack-name";
@@ -84,8 +89,17 @@ function need<K extends "ecr" | "ec2" | "logs" | "backup">(
 }
 
 /** Why a resource must be left alone whatever its age, or undefined. */
-function protection(tags: Record<string, string>, p: Params): string | undefined {
+function protection(tags: Record<string, string>, p: Params, now: number = Date.now()): string | undefined {
   if (KEEP_TAG in tags) return `tagged ${KEEP_TAG}`;
+  const snooze = tags[SNOOZE_TAG];
+  if (snooze !== undefined) {
+    const [until = "", ...reason] = snooze.trim().split(/\s+/);
+    const when = Date.parse(until);
+    if (!Number.isFinite(when))
+      return `${SNOOZE_TAG} "${snooze}" is not a date: left alone until it is fixed`;
+    if (when > now)
+      return `snoozed by its owner until ${until}${reason.length > 0 ? `: ${reason.join(" ")}` : ""}`;
+  }
   if (CLOUDFORMATION_TAG in tags && !p.allowCloudFormationManaged) {
     return `managed by CloudFormation stack ${tags[CLOUDFORMATION_TAG]}`;
   }
@@ -132,7 +146,7 @@ async function findImages(
       (a, b) => Date.parse(b.pushedAt) - Date.parse(a.pushedAt),
     );
     total += images.length;
-    const repoProtection = protection(repository.tags, p);
+    const repoProtection = protection(repository.tags, p, now);
     for (const [index, image] of images.entries()) {
       const key = `ecr-image:${repository.repositoryName}@${image.imageDigest}`;
       const age = now - Date.parse(image.pushedAt);
@@ -190,7 +204,7 @@ export const find: StepHandler = async (call, context) => {
     const isExpired = wants("expired") ? expired(tags, now) : undefined;
     const reason = (wants(kind) ? staleBecause : undefined) ?? isExpired;
     if (!reason) return;
-    const why = protection(tags, p);
+    const why = protection(tags, p, now);
     if (why) {
       findings.protected.push({ key, reason: why });
       return;
@@ -338,7 +352,7 @@ export const notifyOwners: StepHandler = async (call, { ports, store }) => {
       channel: call.run.notify?.slack ?? "#architech",
       runId: call.run.runId,
       severity: "warning",
-      text: `${owner}: ${candidates.length} resource(s) marked for cleanup after ${marked?.deleteAfter}. Tag ${KEEP_TAG} to keep one.\n${lines.join("\n")}`,
+      text: `${owner}: ${candidates.length} resource(s) marked for cleanup after ${marked?.deleteAfter}. Tag ${KEEP_TAG}=<reason> to keep one, or ${SNOOZE_TAG}=<date> <reason> to snooze it.\n${lines.join("\n")}`,
     });
     for (const candidate of candidates)
       await store.updateCleanupMark({ resource: candidate.key, status: "notified" });
