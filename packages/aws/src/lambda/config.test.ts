@@ -56,10 +56,10 @@ describe("readLambdaConfig", () => {
 
   it("falls back to the working directory's policies outside Lambda", () => {
     // Act
-    const config = readLambdaConfig({ TABLE_NAME: "t", STATE_MACHINE_ARNS: "{}" }, "/work/app");
+    const config = readLambdaConfig({ TABLE_NAME: "t", STATE_MACHINE_ARNS: "{}" }, "/opt/app");
 
     // Assess
-    expect(config.policiesDir).toBe("/work/app/policies");
+    expect(config.policiesDir).toBe("/opt/app/policies");
   });
 
   it("names every missing variable at once, treating an empty value as missing", () => {
