@@ -1,8 +1,14 @@
 import { Command, CommanderError } from "commander";
+import { registerApprove } from "./commands/approve.ts";
+import { registerAudit } from "./commands/audit.ts";
+import { registerDemo } from "./commands/demo.ts";
 import { registerDev } from "./commands/dev.ts";
 import { registerNormalize } from "./commands/normalize.ts";
 import { registerPolicies } from "./commands/policies.ts";
 import { registerReplay } from "./commands/replay.ts";
+import { registerRuns } from "./commands/runs.ts";
+import { registerSend } from "./commands/send.ts";
+import { registerSwitch } from "./commands/switch.ts";
 import { registerTestEventPattern } from "./commands/test-event-pattern.ts";
 import { type CommandIO, ExitCode, processIO } from "./io.ts";
 
@@ -18,6 +24,12 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
   registerNormalize(program, io, setExit);
   registerPolicies(program, io, setExit);
   registerReplay(program, io, setExit);
+  registerSend(program, io, setExit);
+  registerRuns(program, io, setExit);
+  registerAudit(program, io, setExit);
+  registerSwitch(program, io, setExit);
+  registerApprove(program, io, setExit);
+  registerDemo(program, io, setExit);
   return program;
 }
 

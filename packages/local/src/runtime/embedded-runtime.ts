@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createDynamoStore, type DynamoStore } from "@architech/aws";
 import {
+  type Approval,
   createSortableId,
   type LoadedPolicy,
   loadPolicyDirectory,
@@ -411,6 +412,30 @@ function apiRoutes({ bus, store, runner, sandbox, loaded, scheduler }: ApiContex
       handler: async () => store.readSwitches(),
     },
     {
+      method: "POST",
+      path: /^\/sns$/,
+      handler: async (request) => {
+        const body = await request.json();
+        const result = await bus.deliver(body, "SNS");
+        if (result === undefined)
+          throw new HttpError(503, "the notification could not be routed; see the log");
+        return result;
+      },
+    },
+    {
+      method: "GET",
+      path: /^\/api\/approvals$/,
+      handler: async (request) => {
+        const page = await store.listPendingApprovals({ limit: limitOf(request.query) });
+        return { approvals: page.items.map(withoutToken) };
+      },
+    },
+    {
+      method: "POST",
+      path: /^\/api\/approvals\/([^/]+)$/,
+      handler: async (request, [id = ""]) => decide(store, runner, id, await request.json()),
+    },
+    {
       method: "GET",
       path: /^\/api\/sandbox$/,
       handler: () => sandbox.snapshot(),
@@ -446,7 +471,81 @@ export const ENDPOINTS: readonly { method: string; path: string; description: st
   },
   { method: "GET", path: "/api/switch", description: "kill switch, policy pauses and freeze windows" },
   { method: "GET", path: "/api/sandbox", description: "the sandbox account's estate" },
+  {
+    method: "POST",
+    path: "/sns",
+    description: "an SNS notification (Lambda event shape), e.g. from AWS Budgets",
+  },
+  { method: "GET", path: "/api/approvals", description: "pending approvals, earliest deadline first" },
+  {
+    method: "POST",
+    path: "/api/approvals/:id",
+    description: '{ "decision": "approved" | "denied", "by": "U…", "reason": "…" }',
+  },
 ];
+
+/** An approval as the API shows it: the task token stays in the store. */
+function withoutToken(approval: Approval): Omit<Approval, "taskToken"> {
+  const { taskToken: _token, ...rest } = approval;
+  return rest;
+}
+
+const REFUSALS: Record<string, string> = {
+  "already-decided": "it has already been decided",
+  expired: "it has expired (an approval not given in time counts as denied)",
+  "plan-mismatch": "the plan changed since the approval was requested",
+};
+
+/**
+ * Decides an approval as the Slack interaction would: bound to the plan hash stored with it, then the
+ * waiting workflow is resumed (approved) or failed with `ApprovalDenied` (denied).
+ */
+async function decide(store: DynamoStore, runner: LocalStepFunctions, id: string, body: unknown) {
+  const input = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
+  const { decision, by, reason } = input;
+  if (decision !== "approved" && decision !== "denied") {
+    throw new HttpError(400, `"decision" must be "approved" or "denied"`);
+  }
+  if (typeof by !== "string" || by.trim() === "") throw new HttpError(400, `"by" must name who decides`);
+  if (reason !== undefined && (typeof reason !== "string" || reason.trim() === "")) {
+    throw new HttpError(400, `"reason", when given, must be text`);
+  }
+  if (decision === "denied" && reason === undefined) throw new HttpError(400, `a denial needs a "reason"`);
+  const approval = await store.getApproval(id);
+  if (approval === undefined) throw new HttpError(404, `no approval ${id}`);
+  const result = await store.decideApproval({
+    id,
+    planHash: approval.planHash,
+    decision,
+    decidedBy: by,
+    ...(reason === undefined ? {} : { reason }),
+  });
+  if (!result.decided) {
+    if (result.reason === "not-found") throw new HttpError(404, `no approval ${id}`);
+    throw new HttpError(
+      409,
+      `approval ${id} cannot be ${decision}: ${REFUSALS[result.reason] ?? result.reason}`,
+    );
+  }
+  await store.appendAudit({
+    kind: "approval",
+    action: decision,
+    actor: by,
+    reason: reason ?? `${decision} through the local API`,
+    policy: approval.policy,
+    target: approval.target,
+    runId: approval.runId,
+  });
+  const token = approval.taskToken;
+  if (token !== undefined) {
+    if (decision === "approved") {
+      await runner.sendTaskSuccess(token, { approvalId: id, approvedBy: by, planHash: approval.planHash });
+    } else {
+      await runner.sendTaskFailure(token, "ApprovalDenied", `denied by ${by}: ${reason ?? ""}`);
+    }
+  }
+  return { approval: withoutToken(result.approval) };
+}
 
 function limitOf(query: URLSearchParams): number {
   const text = query.get("limit");

@@ -133,10 +133,14 @@ function httpErrorName(status: number): string {
       return "bad request";
     case 404:
       return "not found";
+    case 409:
+      return "conflict";
     case 413:
       return "payload too large";
     case 501:
       return "not implemented";
+    case 503:
+      return "unavailable";
     default:
       return "error";
   }
