@@ -1,10 +1,344 @@
-import type { StackContext } from "sst/constructs";
+import { resolve } from "node:path";
+import {
+  compileEventPattern,
+  type IamPermission,
+  type LoadedPolicy,
+  loadPolicyDirectory,
+  RUNBOOK_NAMES,
+  type RunbookName,
+  runbooks,
+  scheduleTargetInput,
+  stepFunctionSubstitutions,
+  tableDefinition,
+  workflowDefinitions,
+} from "@architech/core";
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as kms from "aws-cdk-lib/aws-kms";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as scheduler from "aws-cdk-lib/aws-scheduler";
+import * as sns from "aws-cdk-lib/aws-sns";
+import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import * as sfn from "aws-cdk-lib/aws-stepfunctions";
+import { type FunctionProps, Function as LambdaFunction, type StackContext } from "sst/constructs";
+import { jsonImportAttributes } from "./bundling.ts";
+import {
+  suppressDeadLetterQueueFindings,
+  suppressFrameworkFindings,
+  suppressFunctionFindings,
+  suppressSchedulerRoleFindings,
+  suppressStateMachineFindings,
+} from "./nag-suppressions.ts";
+
+/** Where the policies live, relative to the project root (SST and the synth script run from there). */
+export const POLICIES_DIR = "policies";
+
+/** Delivery retries before an event or a schedule tick is parked in a dead-letter queue. */
+const DELIVERY_RETRIES = 8;
+const DELIVERY_MAX_AGE = Duration.hours(2);
 
 /**
- * The deployable control plane. Resources (table, rules, state machines, functions) are added as the
- * pieces they deploy exist; the stack reads everything it installs from `@architech/core`.
+ * The deployable control plane: the table, the router and step functions, one Standard state machine per
+ * runbook, the EventBridge rules, Scheduler schedules and Budgets topic that feed the router. Everything it
+ * installs comes from `@architech/core` (table definition, policies, workflows, runbook permissions).
  */
-export function ControlPlane({ stack }: StackContext) {
+export function ControlPlane({ stack, app }: StackContext) {
   stack.tags.setTag("app", "architech");
-  return {};
+  const isProd = app.stage === "prod";
+  const removalPolicy = isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+  const retention = isProd ? logs.RetentionDays.SIX_MONTHS : logs.RetentionDays.ONE_MONTH;
+  const policies = loadPolicies();
+  suppressFrameworkFindings(stack.customResourceHandler);
+
+  const table = new dynamodb.TableV2(stack, "Table", {
+    partitionKey: keyAttribute(tableDefinition.partitionKey),
+    sortKey: keyAttribute(tableDefinition.sortKey),
+    globalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map((gsi) => ({
+      indexName: gsi.indexName,
+      partitionKey: keyAttribute(gsi.partitionKey),
+      sortKey: keyAttribute(gsi.sortKey),
+      projectionType: dynamodb.ProjectionType.ALL,
+    })),
+    billing: dynamodb.Billing.onDemand(),
+    timeToLiveAttribute: tableDefinition.ttlAttribute,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+    deletionProtection: isProd,
+    removalPolicy,
+  });
+
+  const lambda = (id: string, handler: string, props: Partial<FunctionProps> = {}) =>
+    new LambdaFunction(stack, id, {
+      handler,
+      runtime: "nodejs22.x",
+      architecture: "arm_64",
+      memorySize: 512,
+      timeout: 30,
+      tracing: "active",
+      logGroup: new logs.LogGroup(stack, `${id}Logs`, { retention, removalPolicy }),
+      nodejs: { esbuild: { plugins: [jsonImportAttributes] } },
+      ...props,
+      environment: {
+        TABLE_NAME: table.tableName,
+        POWERTOOLS_SERVICE_NAME: "architech",
+        POWERTOOLS_METRICS_NAMESPACE: "Architech",
+        POWERTOOLS_LOG_LEVEL: isProd ? "INFO" : "DEBUG",
+        ...props.environment,
+      },
+    });
+
+  // One steps Lambda and one Standard state machine per runbook; the machine may invoke only its Lambda.
+  const stepFunctions = new Map<RunbookName, LambdaFunction>();
+  const stateMachines = new Map<RunbookName, sfn.StateMachine>();
+  for (const runbook of RUNBOOK_NAMES) {
+    const id = pascalCase(runbook);
+    const steps = lambda(`${id}Steps`, `functions/steps/${runbook}.handler`, { timeout: 60 });
+    steps.attachPermissions(runbooks[runbook].permissions.map(permissionStatement));
+    table.grantReadWriteData(steps);
+    suppressFunctionFindings(
+      steps,
+      runbooks[runbook].permissions.flatMap((permission) => permission.resources),
+    );
+
+    const stateMachine = new sfn.StateMachine(stack, `${id}Workflow`, {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(workflowDefinition(runbook))),
+      definitionSubstitutions: { [stepFunctionSubstitution(runbook)]: steps.functionArn },
+      logs: {
+        destination: new logs.LogGroup(stack, `${id}WorkflowLogs`, { retention, removalPolicy }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: true,
+      },
+      tracingEnabled: true,
+    });
+    steps.grantInvoke(stateMachine);
+    suppressStateMachineFindings(stateMachine);
+    stepFunctions.set(runbook, steps);
+    stateMachines.set(runbook, stateMachine);
+  }
+
+  // The router: one Lambda per way in, each with the policies bundled beside its code.
+  const routerProps: Partial<FunctionProps> = {
+    copyFiles: [{ from: POLICIES_DIR, to: "policies" }],
+    environment: {
+      STATE_MACHINE_ARNS: stack.toJsonString(
+        Object.fromEntries(
+          [...stateMachines].map(([runbook, machine]) => [runbook, machine.stateMachineArn]),
+        ),
+      ),
+    },
+  };
+  const ingest = lambda("Ingest", "functions/events/ingest.handler", routerProps);
+  const budgetAlert = lambda("BudgetAlert", "functions/events/budget-alert.handler", routerProps);
+  const schedule = lambda("Schedule", "functions/events/schedule.handler", routerProps);
+  for (const router of [ingest, budgetAlert, schedule]) {
+    table.grantReadWriteData(router);
+    suppressFunctionFindings(router);
+    for (const machine of stateMachines.values()) {
+      machine.grantStartExecution(router);
+      machine.grantExecution(router, "states:StopExecution", "states:DescribeExecution");
+    }
+  }
+
+  const deadLetters = (id: string) => {
+    const queue = new sqs.Queue(stack, id, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    suppressDeadLetterQueueFindings(queue);
+    return queue;
+  };
+
+  // AWS events → EventBridge rules on the default bus, one per policy, with the policy's own pattern.
+  const eventDeadLetters = deadLetters("EventDeadLetters");
+  for (const { policy } of awsEventPolicies(policies)) {
+    const rule = new events.Rule(stack, `${pascalCase(policy.name)}Rule`, {
+      description: `${policy.name}: ${policy.description}`.slice(0, 512),
+      // The L2 needs a pattern to validate; the override below replaces it with the policy's, verbatim.
+      eventPattern: { source: ["aws.events"] },
+      enabled: policy.enabled,
+    });
+    (rule.node.defaultChild as events.CfnRule).addPropertyOverride("EventPattern", policy.trigger.pattern);
+    rule.addTarget(
+      new targets.LambdaFunction(ingest, {
+        deadLetterQueue: eventDeadLetters,
+        retryAttempts: DELIVERY_RETRIES,
+        maxEventAge: DELIVERY_MAX_AGE,
+      }),
+    );
+  }
+
+  // AWS Budgets → SNS → budget-alert. Budgets publishes to the topic only if its policy (and key) let it.
+  const budgetsPrincipal = new iam.ServicePrincipal("budgets.amazonaws.com");
+  const fromThisAccount = { StringEquals: { "aws:SourceAccount": stack.account } };
+  const budgetsKey = new kms.Key(stack, "BudgetsTopicKey", {
+    description: "Encrypts the AWS Budgets notifications topic",
+    enableKeyRotation: true,
+    removalPolicy,
+  });
+  budgetsKey.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: "AllowBudgetsToEncrypt",
+      principals: [budgetsPrincipal],
+      actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+      resources: ["*"],
+      conditions: fromThisAccount,
+    }),
+  );
+  const budgetsTopic = new sns.Topic(stack, "BudgetsTopic", {
+    displayName: "Architech budget alerts",
+    masterKey: budgetsKey,
+    enforceSSL: true,
+  });
+  budgetsTopic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: "AllowBudgetsToPublish",
+      principals: [budgetsPrincipal],
+      actions: ["sns:Publish"],
+      resources: [budgetsTopic.topicArn],
+      conditions: {
+        ...fromThisAccount,
+        ArnLike: { "aws:SourceArn": `arn:${stack.partition}:budgets::${stack.account}:*` },
+      },
+    }),
+  );
+  budgetsTopic.addSubscription(
+    new subscriptions.LambdaSubscription(budgetAlert, { deadLetterQueue: deadLetters("BudgetDeadLetters") }),
+  );
+
+  // Scheduled policies → EventBridge Scheduler, one schedule per policy, in the policy's time zone.
+  const scheduleDeadLetters = deadLetters("ScheduleDeadLetters");
+  const schedulerRole = new iam.Role(stack, "SchedulerRole", {
+    description: "EventBridge Scheduler invokes the schedule router",
+    assumedBy: new iam.ServicePrincipal("scheduler.amazonaws.com", { conditions: fromThisAccount }),
+  });
+  schedule.grantInvoke(schedulerRole);
+  scheduleDeadLetters.grantSendMessages(schedulerRole);
+  suppressSchedulerRoleFindings(schedulerRole);
+  const scheduleGroup = new scheduler.CfnScheduleGroup(stack, "ScheduleGroup", {
+    name: `${app.stage}-${app.name}`.slice(0, 64),
+  });
+  for (const { policy } of scheduledPolicies(policies)) {
+    const cfnSchedule = new scheduler.CfnSchedule(stack, `${pascalCase(policy.name)}Schedule`, {
+      name: policy.name,
+      groupName: scheduleGroup.ref,
+      description: policy.description.slice(0, 512),
+      scheduleExpression: policy.trigger.schedule.expression,
+      scheduleExpressionTimezone: policy.trigger.schedule.timezone,
+      flexibleTimeWindow: { mode: "OFF" },
+      state: policy.enabled ? "ENABLED" : "DISABLED",
+      target: {
+        arn: schedule.functionArn,
+        roleArn: schedulerRole.roleArn,
+        input: scheduleTargetInput({ schedule: policy.name, policy: policy.name }),
+        deadLetterConfig: { arn: scheduleDeadLetters.queueArn },
+        retryPolicy: {
+          maximumRetryAttempts: DELIVERY_RETRIES,
+          maximumEventAgeInSeconds: DELIVERY_MAX_AGE.toSeconds(),
+        },
+      },
+    });
+    // The schedules must not start before the role can invoke the router.
+    cfnSchedule.node.addDependency(schedulerRole);
+  }
+
+  stack.addOutputs({
+    TableName: table.tableName,
+    BudgetsTopicArn: budgetsTopic.topicArn,
+    ...Object.fromEntries(
+      [...stateMachines].map(([runbook, machine]) => [
+        `${pascalCase(runbook)}StateMachineArn`,
+        machine.stateMachineArn,
+      ]),
+    ),
+  });
+
+  return { table, stateMachines, stepFunctions, budgetsTopic, ingest, budgetAlert, schedule };
+}
+
+/** The policies, loaded and validated as the router loads them; any problem fails the synth. */
+function loadPolicies(): LoadedPolicy[] {
+  const { policies, problems } = loadPolicyDirectory(resolve(POLICIES_DIR), process.cwd());
+  if (problems.length > 0) {
+    const lines = problems.map((p) => `  ${p.file}:${p.line}:${p.column} ${p.path}: ${p.message}`);
+    throw new Error(`invalid policies:\n${lines.join("\n")}`);
+  }
+  return policies;
+}
+
+type PatternPolicy = LoadedPolicy & { policy: { trigger: { pattern: Record<string, unknown> } } };
+type ScheduledPolicy = LoadedPolicy & {
+  policy: { trigger: { schedule: { expression: string; timezone: string } } };
+};
+
+/**
+ * The policies whose pattern matches AWS service events (every `source` is an `aws.*` name): those need an
+ * EventBridge rule. Patterns on Architech's own sources (e.g. `architech.budgets`) are matched by the router
+ * on the signals it derives itself. Each pattern is compiled here, so an invalid one fails the synth.
+ */
+export function awsEventPolicies(policies: readonly LoadedPolicy[]): PatternPolicy[] {
+  return policies.filter((loaded): loaded is PatternPolicy => {
+    const trigger = loaded.policy.trigger;
+    if (!("pattern" in trigger)) return false;
+    compileEventPattern(trigger.pattern);
+    const sources = trigger.pattern.source;
+    return (
+      Array.isArray(sources) &&
+      sources.length > 0 &&
+      sources.every((source) => typeof source === "string" && source.startsWith("aws."))
+    );
+  });
+}
+
+/** The policies triggered by a schedule: each gets an EventBridge Scheduler schedule. */
+export function scheduledPolicies(policies: readonly LoadedPolicy[]): ScheduledPolicy[] {
+  return policies.filter((loaded): loaded is ScheduledPolicy => "schedule" in loaded.policy.trigger);
+}
+
+function permissionStatement(permission: IamPermission): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    effect: iam.Effect.ALLOW,
+    actions: [...permission.actions],
+    resources: [...permission.resources],
+    ...(permission.condition === undefined ? {} : { conditions: permission.condition }),
+  });
+}
+
+function workflowDefinition(runbook: RunbookName): Readonly<Record<string, unknown>> {
+  const definition = workflowDefinitions[runbook];
+  if (definition === undefined) throw new Error(`runbook ${runbook} has no workflow definition`);
+  return definition;
+}
+
+function stepFunctionSubstitution(runbook: RunbookName): string {
+  const substitution = stepFunctionSubstitutions[runbook];
+  if (substitution === undefined) throw new Error(`runbook ${runbook} has no step function substitution`);
+  return substitution;
+}
+
+const ATTRIBUTE_TYPES = {
+  S: dynamodb.AttributeType.STRING,
+  N: dynamodb.AttributeType.NUMBER,
+  B: dynamodb.AttributeType.BINARY,
+} as const;
+
+function keyAttribute(name: string): dynamodb.Attribute {
+  const attribute = tableDefinition.attributes.find((a) => a.name === name);
+  if (attribute === undefined) throw new Error(`table key ${name} is not among the table's attributes`);
+  return { name, type: ATTRIBUTE_TYPES[attribute.type] };
+}
+
+/** `verify-backup` → `VerifyBackup`: construct ids and output names. */
+export function pascalCase(name: string): string {
+  return name
+    .split(/[^a-zA-Z0-9]+/)
+    .filter((part) => part.length > 0)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
 }

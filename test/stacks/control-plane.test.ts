@@ -1,0 +1,284 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type LoadedPolicy,
+  loadPolicyDirectory,
+  RUNBOOK_NAMES,
+  runbooks,
+  SchedulerInputSchema,
+  stepFunctionSubstitutions,
+  substituteSchedulerContext,
+  tableDefinition,
+  workflowDefinitions,
+} from "@architech/core";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { awsEventPolicies, pascalCase, scheduledPolicies } from "../../stacks/control-plane.ts";
+import { type NagError, synthesizeApp } from "../../stacks/synthesize.ts";
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const policies: LoadedPolicy[] = loadPolicyDirectory("policies").policies;
+
+let outdir: string;
+let dev: { template: Template; json: Record<string, unknown>; nagErrors: NagError[] };
+let prod: { template: Template; nagErrors: NagError[] };
+
+beforeAll(async () => {
+  outdir = mkdtempSync(join(tmpdir(), "architech-stacks-"));
+  // Bundled once, as a deployment does; prod only differs in settings, so its functions keep placeholders.
+  const bundled = await synthesizeApp({ stage: "dev", outdir: join(outdir, "dev") });
+  const [devStack] = bundled.stacks;
+  if (!devStack) throw new Error("no stack synthesized");
+  dev = {
+    template: Template.fromJSON(devStack.template),
+    json: devStack.template,
+    nagErrors: bundled.nagErrors,
+  };
+  const unbundled = await synthesizeApp({ stage: "prod", outdir: join(outdir, "prod"), bundle: false });
+  const [prodStack] = unbundled.stacks;
+  if (!prodStack) throw new Error("no stack synthesized");
+  prod = { template: Template.fromJSON(prodStack.template), nagErrors: unbundled.nagErrors };
+}, 120_000);
+
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+const resources = () => dev.json.Resources as Resources;
+const logicalId = (type: string, prefix: string) => {
+  const ids = Object.keys(dev.template.findResources(type)).filter((id) => id.startsWith(prefix));
+  expect(ids, `${type} ${prefix}`).toHaveLength(1);
+  return ids[0] as string;
+};
+const roleStatements = (roleId: string): Statement[] =>
+  Object.values(resources())
+    .filter((r) => r.Type === "AWS::IAM::Policy")
+    .filter((r) =>
+      (r.Properties.Roles as unknown[]).some((ref) => JSON.stringify(ref) === `{"Ref":"${roleId}"}`),
+    )
+    .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+const functionRoleId = (functionId: string): string => {
+  const role = resources()[functionId]?.Properties.Role as { "Fn::GetAtt": [string, string] } | undefined;
+  if (role === undefined) throw new Error(`${functionId} has no role`);
+  return role["Fn::GetAtt"][0];
+};
+
+describe("ControlPlane stack", () => {
+  it("keeps the table from the core definition: on demand, PITR, TTL, encrypted", () => {
+    dev.template.resourceCountIs("AWS::DynamoDB::GlobalTable", 1);
+    dev.template.hasResourceProperties("AWS::DynamoDB::GlobalTable", {
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [
+        { AttributeName: tableDefinition.partitionKey, KeyType: "HASH" },
+        { AttributeName: tableDefinition.sortKey, KeyType: "RANGE" },
+      ],
+      GlobalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map((gsi) =>
+        Match.objectLike({ IndexName: gsi.indexName, Projection: { ProjectionType: "ALL" } }),
+      ),
+      TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: "KMS" },
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: false,
+        }),
+      ],
+    });
+  });
+
+  it("protects the table in prod: deletion protection and retained on removal", () => {
+    prod.template.hasResource("AWS::DynamoDB::GlobalTable", {
+      DeletionPolicy: "Retain",
+      Properties: Match.objectLike({
+        Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
+      }),
+    });
+  });
+
+  it("bundles every function for nodejs22.x on arm64, the routers with the policies", () => {
+    const assets = readdirSync(join(outdir, "dev")).filter((name) => name.startsWith("asset."));
+    const withPolicies = assets.filter((name) => existsSync(join(outdir, "dev", name, "policies")));
+    expect(withPolicies).toHaveLength(3);
+    for (const name of [
+      "Ingest",
+      "BudgetAlert",
+      "Schedule",
+      ...RUNBOOK_NAMES.map((r) => `${pascalCase(r)}Steps`),
+    ]) {
+      const fn = resources()[logicalId("AWS::Lambda::Function", name)];
+      expect(fn?.Properties).toMatchObject({
+        Runtime: "nodejs22.x",
+        Architectures: ["arm64"],
+        TracingConfig: { Mode: "Active" },
+        Environment: {
+          Variables: { TABLE_NAME: { Ref: expect.any(String) }, POWERTOOLS_SERVICE_NAME: "architech" },
+        },
+      });
+      const variables = (fn?.Properties.Environment as { Variables?: object } | undefined)?.Variables ?? {};
+      const hasArns = "STATE_MACHINE_ARNS" in variables;
+      expect(hasArns, name).toBe(!name.endsWith("Steps"));
+    }
+  });
+
+  it("runs each runbook's workflow, with its steps function substituted, logged and traced", () => {
+    dev.template.resourceCountIs("AWS::StepFunctions::StateMachine", RUNBOOK_NAMES.length);
+    for (const runbook of RUNBOOK_NAMES) {
+      const id = pascalCase(runbook);
+      const machine = resources()[logicalId("AWS::StepFunctions::StateMachine", `${id}Workflow`)];
+      const stepsId = logicalId("AWS::Lambda::Function", `${id}Steps`);
+      const substitution = stepFunctionSubstitutions[runbook] as string;
+      const properties = machine?.Properties ?? {};
+      expect(properties.StateMachineType).toBe("STANDARD");
+      expect(properties.DefinitionSubstitutions).toEqual({
+        [substitution]: { "Fn::GetAtt": [stepsId, "Arn"] },
+      });
+      const substitute = (text: string) =>
+        JSON.parse(text.replaceAll(`\${${substitution}}`, stepsId)) as unknown;
+      expect(substitute(properties.DefinitionString as string)).toEqual(
+        substitute(JSON.stringify(workflowDefinitions[runbook])),
+      );
+      expect(properties.TracingConfiguration).toEqual({ Enabled: true });
+      expect(properties.LoggingConfiguration).toMatchObject({ Level: "ALL", IncludeExecutionData: true });
+
+      const roleId = (properties.RoleArn as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
+      const invokes = roleStatements(roleId).filter((s) =>
+        list(s.Action).some((a) => a.startsWith("lambda:")),
+      );
+      expect(invokes).toHaveLength(1);
+      expect(invokes[0]?.Action).toBe("lambda:InvokeFunction");
+      for (const resource of list(invokes[0]?.Resource)) expect(JSON.stringify(resource)).toContain(stepsId);
+    }
+  });
+
+  it("gives each steps function exactly its runbook's permissions and table access, never a `*` action", () => {
+    for (const runbook of RUNBOOK_NAMES) {
+      const statements = roleStatements(
+        functionRoleId(logicalId("AWS::Lambda::Function", `${pascalCase(runbook)}Steps`)),
+      );
+      const normalized = statements.map((s) => ({
+        actions: list(s.Action),
+        resources: list(s.Resource),
+        condition: s.Condition,
+      }));
+      const expected = runbooks[runbook].permissions.map((p) => ({
+        actions: [...p.actions],
+        resources: [...p.resources],
+        condition: p.condition,
+      }));
+      for (const permission of expected) expect(normalized).toContainEqual(permission);
+      const others = normalized.filter((s) => !expected.some((p) => JSON.stringify(p) === JSON.stringify(s)));
+      for (const other of others) {
+        expect(
+          other.actions.every((a) => a.startsWith("dynamodb:") || a.startsWith("xray:")),
+          runbook,
+        ).toBe(true);
+      }
+      for (const action of normalized.flatMap((s) => s.actions)) expect(action).not.toMatch(/(^|:)\*$/);
+    }
+  });
+
+  it("lets the routers start, stop and describe executions of the control plane's state machines only", () => {
+    for (const router of ["Ingest", "BudgetAlert", "Schedule"]) {
+      const statements = roleStatements(functionRoleId(logicalId("AWS::Lambda::Function", router)));
+      const states = statements.filter((s) => list(s.Action).some((a) => a.startsWith("states:")));
+      expect(new Set(states.flatMap((s) => list(s.Action)))).toEqual(
+        new Set(["states:StartExecution", "states:StopExecution", "states:DescribeExecution"]),
+      );
+      for (const statement of states) expect(JSON.stringify(statement.Resource)).toMatch(/Workflow/);
+      for (const action of statements.flatMap((s) => list(s.Action))) expect(action).not.toMatch(/(^|:)\*$/);
+    }
+  });
+
+  it("has one rule per AWS-sourced pattern policy, with the policy's exact pattern, to ingest with a DLQ", () => {
+    const expected = awsEventPolicies(policies);
+    expect(expected.map(({ policy }) => policy.name)).toEqual([
+      "rollback-on-error-alarms",
+      "rollback-payments-webhook",
+      "verify-dynamodb-backups",
+    ]);
+    dev.template.resourceCountIs("AWS::Events::Rule", expected.length);
+    const ingestId = logicalId("AWS::Lambda::Function", "Ingest");
+    for (const { policy } of expected) {
+      dev.template.hasResourceProperties("AWS::Events::Rule", {
+        EventPattern: policy.trigger.pattern,
+        Targets: [
+          Match.objectLike({
+            Arn: { "Fn::GetAtt": [ingestId, "Arn"] },
+            DeadLetterConfig: { Arn: Match.anyValue() },
+            RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 },
+          }),
+        ],
+      });
+    }
+  });
+
+  it("has one schedule per scheduled policy, in its time zone, with the Scheduler input and a DLQ", () => {
+    const expected = scheduledPolicies(policies);
+    expect(expected.length).toBeGreaterThan(0);
+    dev.template.resourceCountIs("AWS::Scheduler::Schedule", expected.length);
+    const schedules = Object.values(dev.template.findResources("AWS::Scheduler::Schedule"));
+    for (const { policy } of expected) {
+      const schedule = schedules.find((s) => s.Properties.Name === policy.name);
+      expect(schedule?.Properties).toMatchObject({
+        ScheduleExpression: policy.trigger.schedule.expression,
+        ScheduleExpressionTimezone: policy.trigger.schedule.timezone,
+        Target: {
+          Arn: { "Fn::GetAtt": [logicalId("AWS::Lambda::Function", "Schedule"), "Arn"] },
+          DeadLetterConfig: { Arn: expect.anything() },
+        },
+      });
+      const input = substituteSchedulerContext(schedule?.Properties.Target.Input as string, {
+        scheduleArn: `arn:aws:scheduler:us-east-1:123456789012:schedule/dev-architech/${policy.name}`,
+        scheduledTime: "2026-03-02T02:00:00Z",
+        executionId: "d32c5kddcf5bb8c3",
+        attemptNumber: 1,
+      });
+      expect(SchedulerInputSchema.parse(JSON.parse(input))).toMatchObject({ policy: policy.name });
+    }
+  });
+
+  it("lets AWS Budgets publish to an encrypted topic that feeds budget-alert", () => {
+    dev.template.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: "Allow",
+            Principal: { Service: "budgets.amazonaws.com" },
+            Action: "sns:Publish",
+          }),
+        ]),
+      },
+    });
+    dev.template.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
+    dev.template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "lambda",
+      Endpoint: { "Fn::GetAtt": [logicalId("AWS::Lambda::Function", "BudgetAlert"), "Arn"] },
+      RedrivePolicy: Match.anyValue(),
+    });
+  });
+
+  it("outputs the table, the state machines and the budgets topic", () => {
+    const outputs = Object.keys(dev.template.findOutputs("*"));
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        "TableName",
+        "BudgetsTopicArn",
+        ...RUNBOOK_NAMES.map((r) => `${pascalCase(r)}StateMachineArn`),
+      ]),
+    );
+  });
+
+  it("passes the cdk-nag AwsSolutions checks, every accepted finding suppressed with a reason", () => {
+    expect(dev.nagErrors).toEqual([]);
+    expect(prod.nagErrors).toEqual([]);
+  });
+});
