@@ -22,6 +22,7 @@ const expectedOutcomes: Record<string, SignalType | SignalErrorCode> = {
   "budgets/sqs.forecasted.monthly.json": "budget-threshold",
   "cloudwatch/alarm-action.metric.json": "alarm",
   "cloudwatch/alarm-config-change.update.json": "UnsupportedEventKind",
+  "cloudwatch/alarm-state-change.checkout-api-5xx-rate.alarm.json": "alarm",
   "cloudwatch/alarm-state-change.anomaly-detection.alarm.json": "alarm",
   "cloudwatch/alarm-state-change.composite.alarm.json": "alarm",
   "cloudwatch/alarm-state-change.metric-math.alarm.json": "alarm",
