@@ -173,6 +173,7 @@ describe("cleanup on the embedded runtime", () => {
       false,
     );
     await plane.runner.stopWorkflow(decision.executionArn, "test over");
+    expect((await plane.runner.waitForExecution(decision.executionArn)).status).toBe("ABORTED");
   });
 });
 

@@ -58,10 +58,19 @@ export async function startControlPlane(options: { history?: boolean } = {}): Pr
     stepHandler: (call) => {
       const step = (call.payload as { step?: unknown } | undefined)?.step;
       plane.beforeStep?.(call.runbook, typeof step === "string" ? step : "");
-      return runStep(call.runbook, call.payload, { ports: sandbox.ports, store, clock });
+      const running = runStep(call.runbook, call.payload, { ports: sandbox.ports, store, clock });
+      // Remembered so that stop() can let steps of aborted executions finish before the table goes away.
+      const settled = running.then(
+        () => undefined,
+        () => undefined,
+      );
+      inFlight.add(settled);
+      void settled.then(() => inFlight.delete(settled));
+      return running;
     },
   });
   let runs = 0;
+  const inFlight = new Set<Promise<void>>();
   const plane: ControlPlane = {
     beforeStep: undefined,
     clock,
@@ -83,6 +92,7 @@ export async function startControlPlane(options: { history?: boolean } = {}): Pr
     },
     async stop() {
       await runner.close();
+      await Promise.all(inFlight);
     },
   };
   return plane;
