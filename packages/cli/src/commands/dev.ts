@@ -9,7 +9,7 @@ import {
   SandboxSeedError,
   startEmbeddedRuntime,
 } from "@architech/local";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { type CommandIO, ExitCode } from "../io.ts";
 
 /** The port `architech dev` listens on unless told otherwise. */
@@ -23,6 +23,7 @@ interface DevOptions {
   dataDir?: string;
   timeScale?: string;
   for?: string;
+  slackSigningSecret?: string;
 }
 
 /**
@@ -43,6 +44,12 @@ export function registerDev(program: Command, io: CommandIO, setExit: (code: num
       `real time per virtual time while waiting, e.g. 1/300 (a 10-minute wait takes 2 s), 1 (real time), 0 (instant); default 1/${Math.round(1 / DEFAULT_TIME_SCALE)}`,
     )
     .option("--for <duration>", "stop after this long (e.g. 5s, 2m) instead of waiting for Ctrl-C")
+    .addOption(
+      new Option(
+        "--slack-signing-secret <secret>",
+        "the Slack app's signing secret (default: a new one each start)",
+      ).env("SLACK_SIGNING_SECRET"),
+    )
     .action(async (options: DevOptions) => {
       setExit(await dev(options, io));
     });
@@ -76,6 +83,7 @@ async function dev(options: DevOptions, io: CommandIO): Promise<number> {
       host: options.host,
       timeScale,
       ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+      ...(options.slackSigningSecret ? { slackSigningSecret: options.slackSigningSecret } : {}),
       log: (entry) => io.stdout(`${formatLogEntry(entry)}\n`),
     });
   } catch (error) {
@@ -121,7 +129,9 @@ function describeStart(runtime: EmbeddedRuntime, options: DevOptions, timeScale:
     "",
     "Endpoints:",
     ...ENDPOINTS.map((e) => `  ${e.method.padEnd(5)}${runtime.url}${e.path.padEnd(16)} ${e.description}`),
-    `  POST ${runtime.url}/slack/*          not available yet (501)`,
+    "",
+    `Slack: point a Slack app's slash command at ${runtime.url}/slack/commands and its interactivity at`,
+    `  ${runtime.url}/slack/interactions; requests are checked against ${options.slackSigningSecret ? "the signing secret given (--slack-signing-secret / SLACK_SIGNING_SECRET)" : `the signing secret ${runtime.slackSigningSecret}`}`,
     "",
     `Policies (${runtime.policies.length}, from ${options.policies}):`,
     ...runtime.policies.map((loaded) => `  ${describePolicy(loaded, schedules.get(loaded.policy.name))}`),

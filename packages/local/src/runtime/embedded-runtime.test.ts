@@ -204,7 +204,7 @@ describe("the embedded runtime", () => {
     expect((await request(runtime, "POST", "/api/switch", { engaged: "yes" })).status).toBe(400);
   });
 
-  it("answers the other endpoints: policies, sandbox, 404, and 501 for Slack", async () => {
+  it("answers the other endpoints: policies, sandbox, 404, and 401 for unsigned Slack requests", async () => {
     const policies = await request(runtime, "GET", "/api/policies");
     expect((policies.body.policies as { name: string }[]).map((p) => p.name)).toEqual([
       "rightsize-hourly",
@@ -215,8 +215,9 @@ describe("the embedded runtime", () => {
     expect((await request(runtime, "GET", "/api/runs/no-such-run")).status).toBe(404);
     expect((await request(runtime, "GET", "/nowhere")).status).toBe(404);
     const slack = await request(runtime, "POST", "/slack/commands", {});
-    expect(slack.status).toBe(501);
-    expect(slack.body.message).toContain("Slack");
+    expect(slack.status).toBe(401);
+    expect(slack.body.error).toBe("invalid signature");
+    expect((await request(runtime, "POST", "/slack/events", {})).status).toBe(404);
   });
 });
 

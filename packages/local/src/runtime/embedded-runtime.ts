@@ -36,6 +36,11 @@ import {
   PutEventsValidationError,
 } from "./local-event-bus.ts";
 import { type LocalSchedule, LocalScheduler } from "./local-scheduler.ts";
+import {
+  type ApprovalDecisionOutcome,
+  type ApprovalDecisionRequest,
+  slackRoutes,
+} from "./slack-endpoints.ts";
 
 /** Virtual milliseconds per real millisecond of waiting by default: a 10-minute Wait takes 2 s. */
 export const DEFAULT_TIME_SCALE = 1 / 300;
@@ -62,6 +67,8 @@ export interface EmbeddedRuntimeOptions {
   clockStart?: Date;
   /** The live log: decisions, workflow transitions, sandbox actions and notifications as they happen. */
   log?: (entry: RuntimeLogEntry) => void;
+  /** The Slack app's signing secret `/slack/*` requests are checked against. Default: a random one per start. */
+  slackSigningSecret?: string;
 }
 
 /** The control plane running in this process. */
@@ -76,6 +83,8 @@ export interface EmbeddedRuntime {
   readonly schedules: () => LocalSchedule[];
   /** How many releases were seeded into the history at this start; undefined when `dataDir` held a used store. */
   readonly seededReleases: number | undefined;
+  /** The secret `/slack/*` requests must be signed with (the option, or the one generated at start). */
+  readonly slackSigningSecret: string;
   /** PutEvents on the local bus, as `POST /events` does it; resolves once the entries are routed. */
   postEvents(entries: readonly PutEventsRequestEntry[]): Promise<PutEventsResponse>;
   /** Resolves once every event on the bus so far has been routed. */
@@ -198,8 +207,11 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
 
     closers.push(pollSandbox(sandbox, bus, emit));
 
-    const server = createApiServer(apiRoutes({ bus, store, runner, sandbox, loaded, scheduler }), (error) =>
-      emit({ kind: "error", text: `API: ${error instanceof Error ? error.message : String(error)}` }),
+    const slackSigningSecret = options.slackSigningSecret ?? randomBytes(32).toString("hex");
+    const server = createApiServer(
+      apiRoutes({ bus, store, runner, sandbox, loaded, scheduler, slackSigningSecret }),
+      (error) =>
+        emit({ kind: "error", text: `API: ${error instanceof Error ? error.message : String(error)}` }),
     );
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -233,6 +245,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       policies: loaded.policies,
       schedules: () => scheduler.list(),
       seededReleases,
+      slackSigningSecret,
       postEvents: (entries) => bus.putEvents(entries),
       idle: () => bus.idle(),
       stop: () => {
@@ -306,12 +319,11 @@ interface ApiContext {
   sandbox: SandboxAccount;
   loaded: { policies: readonly LoadedPolicy[] };
   scheduler: LocalScheduler;
+  slackSigningSecret: string;
 }
 
-const SLACK_LATER =
-  "Slack endpoints are not available on the embedded runtime yet; use POST /api/switch and the JSON API meanwhile";
-
-function apiRoutes({ bus, store, runner, sandbox, loaded, scheduler }: ApiContext): ApiRoute[] {
+function apiRoutes(context: ApiContext): ApiRoute[] {
+  const { bus, store, runner, sandbox, loaded, scheduler, slackSigningSecret } = context;
   return [
     {
       method: "GET",
@@ -440,16 +452,13 @@ function apiRoutes({ bus, store, runner, sandbox, loaded, scheduler }: ApiContex
       path: /^\/api\/sandbox$/,
       handler: () => sandbox.snapshot(),
     },
-    {
-      method: "POST",
-      path: /^\/slack\/.*$/,
-      handler: () => answer(501, { error: "not implemented", message: SLACK_LATER }),
-    },
-    {
-      method: "GET",
-      path: /^\/slack\/.*$/,
-      handler: () => answer(501, { error: "not implemented", message: SLACK_LATER }),
-    },
+    ...slackRoutes({
+      signingSecret: slackSigningSecret,
+      store,
+      policies: loaded.policies.map((p) => p.policy),
+      deliver: (raw, origin) => bus.deliver(raw, origin),
+      decide: (request) => decideApproval(store, runner, request),
+    }),
   ];
 }
 
@@ -482,6 +491,16 @@ export const ENDPOINTS: readonly { method: string; path: string; description: st
     path: "/api/approvals/:id",
     description: '{ "decision": "approved" | "denied", "by": "U…", "reason": "…" }',
   },
+  {
+    method: "POST",
+    path: "/slack/commands",
+    description: "a Slack slash command (form body), signed with the Slack signing secret",
+  },
+  {
+    method: "POST",
+    path: "/slack/interactions",
+    description: "a Slack approve / deny button (form body with payload), signed likewise",
+  },
 ];
 
 /** An approval as the API shows it: the task token stays in the store. */
@@ -497,8 +516,7 @@ const REFUSALS: Record<string, string> = {
 };
 
 /**
- * Decides an approval as the Slack interaction would: bound to the plan hash stored with it, then the
- * waiting workflow is resumed (approved) or failed with `ApprovalDenied` (denied).
+ * Decides an approval from the local API: the body is checked, then {@link decideApproval} does the rest.
  */
 async function decide(store: DynamoStore, runner: LocalStepFunctions, id: string, body: unknown) {
   const input = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
@@ -511,8 +529,29 @@ async function decide(store: DynamoStore, runner: LocalStepFunctions, id: string
     throw new HttpError(400, `"reason", when given, must be text`);
   }
   if (decision === "denied" && reason === undefined) throw new HttpError(400, `a denial needs a "reason"`);
+  const outcome = await decideApproval(store, runner, {
+    id,
+    decision,
+    by,
+    via: "the local API",
+    ...(reason === undefined ? {} : { reason }),
+  });
+  if (!outcome.decided) throw new HttpError(outcome.notFound ? 404 : 409, outcome.message);
+  return { approval: outcome.approval };
+}
+
+/**
+ * Decides an approval as the Slack interaction would: bound to the plan hash stored with it, then the
+ * waiting workflow is resumed (approved) or failed with `ApprovalDenied` (denied).
+ */
+async function decideApproval(
+  store: DynamoStore,
+  runner: LocalStepFunctions,
+  { id, decision, by, reason, via }: ApprovalDecisionRequest,
+): Promise<ApprovalDecisionOutcome> {
+  const notFound = { decided: false, notFound: true, message: `no approval ${id}` } as const;
   const approval = await store.getApproval(id);
-  if (approval === undefined) throw new HttpError(404, `no approval ${id}`);
+  if (approval === undefined) return notFound;
   const result = await store.decideApproval({
     id,
     planHash: approval.planHash,
@@ -521,17 +560,18 @@ async function decide(store: DynamoStore, runner: LocalStepFunctions, id: string
     ...(reason === undefined ? {} : { reason }),
   });
   if (!result.decided) {
-    if (result.reason === "not-found") throw new HttpError(404, `no approval ${id}`);
-    throw new HttpError(
-      409,
-      `approval ${id} cannot be ${decision}: ${REFUSALS[result.reason] ?? result.reason}`,
-    );
+    if (result.reason === "not-found") return notFound;
+    return {
+      decided: false,
+      notFound: false,
+      message: `approval ${id} cannot be ${decision}: ${REFUSALS[result.reason] ?? result.reason}`,
+    };
   }
   await store.appendAudit({
     kind: "approval",
     action: decision,
     actor: by,
-    reason: reason ?? `${decision} through the local API`,
+    reason: reason ?? `${decision} through ${via}`,
     policy: approval.policy,
     target: approval.target,
     runId: approval.runId,
@@ -544,7 +584,7 @@ async function decide(store: DynamoStore, runner: LocalStepFunctions, id: string
       await runner.sendTaskFailure(token, "ApprovalDenied", `denied by ${by}: ${reason ?? ""}`);
     }
   }
-  return { approval: withoutToken(result.approval) };
+  return { decided: true, approval: withoutToken(result.approval) };
 }
 
 function limitOf(query: URLSearchParams): number {

@@ -17,6 +17,10 @@ export interface ApiRequest {
   method: string;
   path: string;
   query: URLSearchParams;
+  /** A request header, e.g. `x-slack-signature`; undefined when absent (repeated headers are joined). */
+  header(name: string): string | undefined;
+  /** The raw body as received, decoded as UTF-8 (e.g. for a signature over it). */
+  text(): Promise<string>;
   /** The parsed JSON body; reading it throws {@link HttpError} 400 when it is not JSON. */
   json(): Promise<unknown>;
 }
@@ -78,11 +82,21 @@ async function handle(routes: readonly ApiRoute[], req: IncomingMessage, res: Se
     send(res, 400, { error: "bad request", message: `the path ${url.pathname} is not validly encoded` });
     return;
   }
+  let body: Promise<string> | undefined;
+  const text = (): Promise<string> => {
+    body ??= readText(req);
+    return body;
+  };
   const request: ApiRequest = {
     method,
     path: url.pathname,
     query: url.searchParams,
-    json: () => readJson(req),
+    header: (name) => {
+      const value = req.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(", ") : value;
+    },
+    text,
+    json: async () => parseJson(await text()),
   };
   try {
     const result = await found.route.handler(request, params);
@@ -100,7 +114,7 @@ async function handle(routes: readonly ApiRoute[], req: IncomingMessage, res: Se
   }
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -109,7 +123,10 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY_BYTES) throw new HttpError(413, `the body is over ${MAX_BODY_BYTES} bytes`);
     chunks.push(buffer);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(text: string): unknown {
   if (text.trim() === "") throw new HttpError(400, "the body is empty: expected JSON");
   try {
     return JSON.parse(text) as unknown;
@@ -131,6 +148,8 @@ function httpErrorName(status: number): string {
   switch (status) {
     case 400:
       return "bad request";
+    case 401:
+      return "unauthorized";
     case 404:
       return "not found";
     case 409:
