@@ -13,6 +13,8 @@ import {
   workflowDefinitions,
 } from "@architech/core";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
@@ -41,10 +43,15 @@ export const POLICIES_DIR = "policies";
 const DELIVERY_RETRIES = 8;
 const DELIVERY_MAX_AGE = Duration.hours(2);
 
+/** The period of every operational alarm: any occurrence within it raises the alarm. */
+const ALARM_PERIOD = Duration.minutes(5);
+
 /**
  * The deployable control plane: the table, the router and step functions, one Standard state machine per
  * runbook, the EventBridge rules, Scheduler schedules and Budgets topic that feed the router. Everything it
  * installs comes from `@architech/core` (table definition, policies, workflows, runbook permissions).
+ * Operational alarms (parked deliveries, failed or timed-out runs, router errors, throttles) notify the Ops
+ * topic.
  */
 export function ControlPlane({ stack, app }: StackContext) {
   stack.tags.setTag("app", "architech");
@@ -71,8 +78,9 @@ export function ControlPlane({ stack, app }: StackContext) {
     removalPolicy,
   });
 
-  const lambda = (id: string, handler: string, props: Partial<FunctionProps> = {}) =>
-    new LambdaFunction(stack, id, {
+  const functions = new Map<string, LambdaFunction>();
+  const lambda = (id: string, handler: string, props: Partial<FunctionProps> = {}) => {
+    const fn = new LambdaFunction(stack, id, {
       handler,
       runtime: "nodejs22.x",
       architecture: "arm_64",
@@ -90,6 +98,9 @@ export function ControlPlane({ stack, app }: StackContext) {
         ...props.environment,
       },
     });
+    functions.set(id, fn);
+    return fn;
+  };
 
   // One steps Lambda and one Standard state machine per runbook; the machine may invoke only its Lambda.
   const stepFunctions = new Map<RunbookName, LambdaFunction>();
@@ -144,6 +155,7 @@ export function ControlPlane({ stack, app }: StackContext) {
     }
   }
 
+  const deadLetterQueues = new Map<string, sqs.Queue>();
   const deadLetters = (id: string) => {
     const queue = new sqs.Queue(stack, id, {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -152,6 +164,7 @@ export function ControlPlane({ stack, app }: StackContext) {
       removalPolicy,
     });
     suppressDeadLetterQueueFindings(queue);
+    deadLetterQueues.set(id, queue);
     return queue;
   };
 
@@ -248,9 +261,97 @@ export function ControlPlane({ stack, app }: StackContext) {
     cfnSchedule.node.addDependency(schedulerRole);
   }
 
+  // Operational alarms → the Ops topic (encrypted; CloudWatch may publish to it and use its key).
+  const cloudwatchPrincipal = new iam.ServicePrincipal("cloudwatch.amazonaws.com");
+  const opsKey = new kms.Key(stack, "OpsTopicKey", {
+    description: "Encrypts the operational alarms topic",
+    enableKeyRotation: true,
+    removalPolicy,
+  });
+  opsKey.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: "AllowCloudWatchToEncrypt",
+      principals: [cloudwatchPrincipal],
+      actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+      resources: ["*"],
+      conditions: fromThisAccount,
+    }),
+  );
+  const opsTopic = new sns.Topic(stack, "OpsTopic", {
+    displayName: "Architech operational alarms",
+    masterKey: opsKey,
+    enforceSSL: true,
+  });
+  opsTopic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: "AllowCloudWatchAlarmsToPublish",
+      principals: [cloudwatchPrincipal],
+      actions: ["sns:Publish"],
+      resources: [opsTopic.topicArn],
+      conditions: {
+        ...fromThisAccount,
+        ArnLike: {
+          "aws:SourceArn": `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`,
+        },
+      },
+    }),
+  );
+  const opsAction = new cloudwatchActions.SnsAction(opsTopic);
+  const alarm = (id: string, description: string, metric: cloudwatch.IMetric) => {
+    const created = new cloudwatch.Alarm(stack, id, {
+      alarmDescription: description,
+      metric,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    created.addAlarmAction(opsAction);
+    return created;
+  };
+  for (const [id, queue] of deadLetterQueues) {
+    alarm(
+      `${id}Alarm`,
+      `${id}: deliveries parked in the dead-letter queue`,
+      queue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: "Maximum" }),
+    );
+  }
+  for (const [runbook, machine] of stateMachines) {
+    const id = pascalCase(runbook);
+    alarm(
+      `${id}WorkflowFailedAlarm`,
+      `${runbook}: executions failed`,
+      machine.metricFailed({ period: ALARM_PERIOD }),
+    );
+    alarm(
+      `${id}WorkflowTimedOutAlarm`,
+      `${runbook}: executions timed out`,
+      machine.metricTimedOut({ period: ALARM_PERIOD }),
+    );
+  }
+  for (const [id, router] of [
+    ["Ingest", ingest],
+    ["BudgetAlert", budgetAlert],
+    ["Schedule", schedule],
+  ] as const) {
+    alarm(
+      `${id}ErrorsAlarm`,
+      `${id}: router invocations failed`,
+      router.metricErrors({ period: ALARM_PERIOD }),
+    );
+  }
+  for (const [id, fn] of functions) {
+    alarm(
+      `${id}ThrottlesAlarm`,
+      `${id}: invocations throttled`,
+      fn.metricThrottles({ period: ALARM_PERIOD }),
+    );
+  }
+
   stack.addOutputs({
     TableName: table.tableName,
     BudgetsTopicArn: budgetsTopic.topicArn,
+    OpsTopicArn: opsTopic.topicArn,
     ...Object.fromEntries(
       [...stateMachines].map(([runbook, machine]) => [
         `${pascalCase(runbook)}StateMachineArn`,
@@ -259,7 +360,7 @@ export function ControlPlane({ stack, app }: StackContext) {
     ),
   });
 
-  return { table, stateMachines, stepFunctions, budgetsTopic, ingest, budgetAlert, schedule };
+  return { table, stateMachines, stepFunctions, budgetsTopic, opsTopic, ingest, budgetAlert, schedule };
 }
 
 /** The policies, loaded and validated as the router loads them; any problem fails the synth. */

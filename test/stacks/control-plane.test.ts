@@ -266,12 +266,109 @@ describe("ControlPlane stack", () => {
     });
   });
 
-  it("outputs the table, the state machines and the budgets topic", () => {
+  it("alarms on parked deliveries, failed or timed-out runs, router errors and any throttle", () => {
+    const alarms = Object.values(dev.template.findResources("AWS::CloudWatch::Alarm")).map(
+      (alarm) => alarm.Properties as Record<string, unknown>,
+    );
+    const kind = (namespace: string, metric: string) =>
+      alarms.filter((a) => a.Namespace === namespace && a.MetricName === metric);
+    const dimension = (alarm: Record<string, unknown>) =>
+      JSON.stringify((alarm.Dimensions as { Value: unknown }[])[0]?.Value);
+
+    const queues = kind("AWS/SQS", "ApproximateNumberOfMessagesVisible");
+    expect(queues).toHaveLength(3);
+    for (const queue of ["EventDeadLetters", "BudgetDeadLetters", "ScheduleDeadLetters"]) {
+      const queueId = logicalId("AWS::SQS::Queue", queue);
+      expect(
+        queues.filter((a) => dimension(a).includes(queueId)),
+        queue,
+      ).toHaveLength(1);
+    }
+    expect(queues.every((a) => a.Statistic === "Maximum")).toBe(true);
+
+    for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut"]) {
+      const machines = kind("AWS/States", metric);
+      expect(machines).toHaveLength(RUNBOOK_NAMES.length);
+      for (const runbook of RUNBOOK_NAMES) {
+        const machineId = logicalId("AWS::StepFunctions::StateMachine", `${pascalCase(runbook)}Workflow`);
+        expect(
+          machines.filter((a) => dimension(a).includes(machineId)),
+          `${metric} ${runbook}`,
+        ).toHaveLength(1);
+      }
+    }
+
+    const routers = ["Ingest", "BudgetAlert", "Schedule"];
+    const errors = kind("AWS/Lambda", "Errors");
+    expect(errors).toHaveLength(routers.length);
+    const throttles = kind("AWS/Lambda", "Throttles");
+    const functions = [...routers, ...RUNBOOK_NAMES.map((r) => `${pascalCase(r)}Steps`)];
+    expect(throttles).toHaveLength(functions.length);
+    for (const name of functions) {
+      const functionId = logicalId("AWS::Lambda::Function", name);
+      const matching = (list: Record<string, unknown>[]) =>
+        list.filter((a) => dimension(a).includes(functionId));
+      expect(matching(throttles), name).toHaveLength(1);
+      expect(matching(errors), name).toHaveLength(routers.includes(name) ? 1 : 0);
+    }
+
+    expect(alarms).toHaveLength(3 + 2 * RUNBOOK_NAMES.length + routers.length + functions.length);
+    const opsTopicId = logicalId("AWS::SNS::Topic", "OpsTopic");
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({
+        AlarmActions: [{ Ref: opsTopicId }],
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: "GreaterThanThreshold",
+        TreatMissingData: "notBreaching",
+      });
+    }
+    for (const alarm of alarms.filter((a) => a.Namespace !== "AWS/SQS")) expect(alarm.Statistic).toBe("Sum");
+  });
+
+  it("sends the alarms to an encrypted, SSL-only Ops topic that CloudWatch may publish to", () => {
+    const opsTopicId = logicalId("AWS::SNS::Topic", "OpsTopic");
+    const opsKeyId = logicalId("AWS::KMS::Key", "OpsTopicKey");
+    expect(resources()[opsTopicId]?.Properties.KmsMasterKeyId).toEqual({ "Fn::GetAtt": [opsKeyId, "Arn"] });
+    dev.template.hasResourceProperties("AWS::KMS::Key", {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+          }),
+        ]),
+      },
+    });
+    dev.template.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      Topics: [{ Ref: opsTopicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: "Deny",
+            Action: "sns:Publish",
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          }),
+          Match.objectLike({
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: "sns:Publish",
+          }),
+        ]),
+      },
+    });
+    dev.template.resourceCountIs("AWS::KMS::Key", 2);
+  });
+
+  it("outputs the table, the state machines and the budgets and ops topics", () => {
     const outputs = Object.keys(dev.template.findOutputs("*"));
     expect(outputs).toEqual(
       expect.arrayContaining([
         "TableName",
         "BudgetsTopicArn",
+        "OpsTopicArn",
         ...RUNBOOK_NAMES.map((r) => `${pascalCase(r)}StateMachineArn`),
       ]),
     );
