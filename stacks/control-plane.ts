@@ -20,12 +20,14 @@ import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
+import * as lambdaLib from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
+import { NagSuppressions } from "cdk-nag";
 import { type FunctionProps, Function as LambdaFunction, type StackContext } from "sst/constructs";
 import { jsonImportAttributes } from "./bundling.ts";
 import {
@@ -35,6 +37,11 @@ import {
   suppressSchedulerRoleFindings,
   suppressStateMachineFindings,
 } from "./nag-suppressions.ts";
+
+/** The SSM SecureString parameter holding the Slack app's signing secret, by default, per stage. */
+export function slackSigningSecretParameter(stage: string): string {
+  return `/${stage}/architech/slack-signing-secret`;
+}
 
 /** Where the policies live, relative to the project root (SST and the synth script run from there). */
 export const POLICIES_DIR = "policies";
@@ -154,6 +161,57 @@ export function ControlPlane({ stack, app }: StackContext) {
       machine.grantExecution(router, "states:StopExecution", "states:DescribeExecution");
     }
   }
+
+  // Slack → Lambda Function URLs. Slack signs every request and the handlers verify the signature with
+  // the signing secret, read at cold start from an SSM SecureString parameter (never an environment
+  // variable), so the URLs take no IAM auth.
+  const signingSecretParameter = slackSigningSecretParameter(app.stage);
+  const slackProps: Partial<FunctionProps> = {
+    ...routerProps,
+    environment: { ...routerProps.environment, SLACK_SIGNING_SECRET_PARAMETER: signingSecretParameter },
+  };
+  const slackCommand = lambda("SlackCommand", "functions/slack/command.handler", slackProps);
+  const slackInteraction = lambda("SlackInteraction", "functions/slack/interaction.handler", slackProps);
+  const signingSecretAccess = [
+    new iam.PolicyStatement({
+      actions: ["ssm:GetParameter"],
+      resources: [
+        `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${signingSecretParameter}`,
+      ],
+    }),
+    new iam.PolicyStatement({
+      actions: ["kms:Decrypt"],
+      resources: [`arn:${stack.partition}:kms:${stack.region}:${stack.account}:key/*`],
+      conditions: { StringEquals: { "kms:ViaService": `ssm.${stack.region}.amazonaws.com` } },
+    }),
+  ];
+  for (const fn of [slackCommand, slackInteraction]) {
+    fn.attachPermissions(signingSecretAccess);
+    table.grantReadWriteData(fn);
+    suppressFunctionFindings(fn);
+    NagSuppressions.addResourceSuppressions(
+      fn,
+      [
+        {
+          id: "AwsSolutions-IAM5",
+          reason:
+            "The signing secret is a SecureString under the account's AWS managed key aws/ssm, whose id is " +
+            "not known at synth; kms:Decrypt is limited to use through SSM by the kms:ViaService condition.",
+          appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:kms:[^:]+:<AWS::AccountId>:key\\/\\*$/g" }],
+        },
+      ],
+      true,
+    );
+  }
+  for (const machine of stateMachines.values()) {
+    machine.grantStartExecution(slackCommand);
+    machine.grantExecution(slackCommand, "states:StopExecution", "states:DescribeExecution");
+    machine.grant(slackInteraction, "states:SendTaskSuccess", "states:SendTaskFailure");
+  }
+  const slackCommandsUrl = slackCommand.addFunctionUrl({ authType: lambdaLib.FunctionUrlAuthType.NONE });
+  const slackInteractionsUrl = slackInteraction.addFunctionUrl({
+    authType: lambdaLib.FunctionUrlAuthType.NONE,
+  });
 
   const deadLetterQueues = new Map<string, sqs.Queue>();
   const deadLetters = (id: string) => {
@@ -352,6 +410,8 @@ export function ControlPlane({ stack, app }: StackContext) {
     TableName: table.tableName,
     BudgetsTopicArn: budgetsTopic.topicArn,
     OpsTopicArn: opsTopic.topicArn,
+    SlackCommandsUrl: slackCommandsUrl.url,
+    SlackInteractionsUrl: slackInteractionsUrl.url,
     ...Object.fromEntries(
       [...stateMachines].map(([runbook, machine]) => [
         `${pascalCase(runbook)}StateMachineArn`,
@@ -360,7 +420,18 @@ export function ControlPlane({ stack, app }: StackContext) {
     ),
   });
 
-  return { table, stateMachines, stepFunctions, budgetsTopic, opsTopic, ingest, budgetAlert, schedule };
+  return {
+    table,
+    stateMachines,
+    stepFunctions,
+    budgetsTopic,
+    opsTopic,
+    ingest,
+    budgetAlert,
+    schedule,
+    slackCommand,
+    slackInteraction,
+  };
 }
 
 /** The policies, loaded and validated as the router loads them; any problem fails the synth. */

@@ -107,11 +107,13 @@ describe("ControlPlane stack", () => {
   it("bundles every function for nodejs22.x on arm64, the routers with the policies", () => {
     const assets = readdirSync(join(outdir, "dev")).filter((name) => name.startsWith("asset."));
     const withPolicies = assets.filter((name) => existsSync(join(outdir, "dev", name, "policies")));
-    expect(withPolicies).toHaveLength(3);
+    expect(withPolicies).toHaveLength(5);
     for (const name of [
       "Ingest",
       "BudgetAlert",
       "Schedule",
+      "SlackCommand",
+      "SlackInteraction",
       ...RUNBOOK_NAMES.map((r) => `${pascalCase(r)}Steps`),
     ]) {
       const fn = resources()[logicalId("AWS::Lambda::Function", name)];
@@ -302,7 +304,12 @@ describe("ControlPlane stack", () => {
     const errors = kind("AWS/Lambda", "Errors");
     expect(errors).toHaveLength(routers.length);
     const throttles = kind("AWS/Lambda", "Throttles");
-    const functions = [...routers, ...RUNBOOK_NAMES.map((r) => `${pascalCase(r)}Steps`)];
+    const functions = [
+      ...routers,
+      "SlackCommand",
+      "SlackInteraction",
+      ...RUNBOOK_NAMES.map((r) => `${pascalCase(r)}Steps`),
+    ];
     expect(throttles).toHaveLength(functions.length);
     for (const name of functions) {
       const functionId = logicalId("AWS::Lambda::Function", name);
@@ -369,8 +376,67 @@ describe("ControlPlane stack", () => {
         "TableName",
         "BudgetsTopicArn",
         "OpsTopicArn",
+        "SlackCommandsUrl",
+        "SlackInteractionsUrl",
         ...RUNBOOK_NAMES.map((r) => `${pascalCase(r)}StateMachineArn`),
       ]),
+    );
+  });
+
+  it("serves Slack through unauthenticated Function URLs, the signing secret read from SSM only", () => {
+    const expected = { SlackCommand: "SlackCommandsUrl", SlackInteraction: "SlackInteractionsUrl" };
+    const urls = dev.template.findResources("AWS::Lambda::Url");
+    expect(Object.keys(urls)).toHaveLength(2);
+    for (const [name, output] of Object.entries(expected)) {
+      const functionId = logicalId("AWS::Lambda::Function", name);
+      const url = Object.entries(urls).find(
+        ([, r]) =>
+          JSON.stringify(r.Properties.TargetFunctionArn) ===
+          JSON.stringify({ "Fn::GetAtt": [functionId, "Arn"] }),
+      );
+      expect(url?.[1].Properties.AuthType, name).toBe("NONE");
+      expect(dev.template.findOutputs(output)[output]?.Value).toEqual({
+        "Fn::GetAtt": [url?.[0], "FunctionUrl"],
+      });
+      const variables = resources()[functionId]?.Properties.Environment as {
+        Variables: Record<string, unknown>;
+      };
+      expect(variables.Variables.SLACK_SIGNING_SECRET_PARAMETER).toBe("/dev/architech/slack-signing-secret");
+      expect(JSON.stringify(variables.Variables)).not.toMatch(/SIGNING_SECRET"/);
+      const statements = roleStatements(functionRoleId(functionId));
+      const ssm = statements.filter((s) => list(s.Action).some((a) => a.startsWith("ssm:")));
+      expect(ssm.map((statement) => statement.Action)).toEqual(["ssm:GetParameter"]);
+      expect(JSON.stringify(ssm[0]?.Resource)).toMatch(
+        /^\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":ssm:[a-z0-9-]+:",\{"Ref":"AWS::AccountId"\},":parameter\/dev\/architech\/slack-signing-secret"\]\]\}$/,
+      );
+      const kms = statements.filter((s) => list(s.Action).some((a) => a.startsWith("kms:")));
+      expect(kms.map((statement) => statement.Action)).toEqual(["kms:Decrypt"]);
+      expect(kms[0]?.Condition).toEqual({
+        StringEquals: { "kms:ViaService": expect.stringMatching(/^ssm\.[a-z0-9-]+\.amazonaws\.com$/) },
+      });
+    }
+    prod.template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: {
+        Variables: Match.objectLike({
+          SLACK_SIGNING_SECRET_PARAMETER: "/prod/architech/slack-signing-secret",
+        }),
+      },
+    });
+  });
+
+  it("lets the interactions function answer the waiting tasks of the state machines only", () => {
+    const statements = roleStatements(functionRoleId(logicalId("AWS::Lambda::Function", "SlackInteraction")));
+    const states = statements.filter((s) => list(s.Action).some((a) => a.startsWith("states:")));
+    expect(states).toHaveLength(RUNBOOK_NAMES.length);
+    for (const statement of states) {
+      expect(list(statement.Action).sort()).toEqual(["states:SendTaskFailure", "states:SendTaskSuccess"]);
+      expect(JSON.stringify(statement.Resource)).toMatch(/"Ref":"[A-Za-z]+Workflow[A-F0-9]+"/);
+    }
+    const commandStatements = roleStatements(
+      functionRoleId(logicalId("AWS::Lambda::Function", "SlackCommand")),
+    );
+    expect(commandStatements.flatMap((s) => list(s.Action))).toEqual(
+      expect.arrayContaining(["states:StartExecution", "states:StopExecution", "states:DescribeExecution"]),
     );
   });
 

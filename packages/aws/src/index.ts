@@ -35,6 +35,17 @@ export {
   lambdaRuntime,
 } from "./lambda/runtime.ts";
 export {
+  forgetSlackSigningSecrets,
+  lowerCaseHeaders,
+  rawBodyOf,
+  SLACK_SIGNING_SECRET_PARAMETER,
+  type SlackFunctionUrlHandler,
+  type SlackHandle,
+  type SlackHandlerOptions,
+  slackFunctionUrlHandler,
+  slackSigningSecret,
+} from "./lambda/slack-handler.ts";
+export {
   configureStepsRuntime,
   createStepsRuntime,
   type StepsRuntime,
@@ -42,6 +53,7 @@ export {
   stepsHandler,
   stepsRuntime,
 } from "./lambda/steps-handler.ts";
+export { SfnApprovalResumer } from "./sfn/approval-resumer.ts";
 export { WorkflowError, type WorkflowErrorCode } from "./sfn/errors.ts";
 export {
   executionArnFor,

@@ -2,14 +2,19 @@ import { ArchitechError } from "@architech/core";
 import { describeSdkError, isTransientSdkError as isTransientAwsError, sdkErrorName } from "../errors.ts";
 
 /**
- * Stable codes of {@link WorkflowError}. The two `Transient…` codes are the only retryable ones.
+ * Stable codes of {@link WorkflowError}. The `Transient…` codes are the only retryable ones.
  *
- * - `TransientWorkflowStartError` / `TransientWorkflowStopError`: throttling, a 5xx, a timeout, a network
- *   failure, or the account's open-execution quota; retrying the delivery may succeed.
+ * - `TransientWorkflowStartError` / `TransientWorkflowStopError` / `TransientWorkflowResumeError`:
+ *   throttling, a 5xx, a timeout, a network failure, or the account's open-execution quota; retrying may
+ *   succeed.
  * - `StateMachineNotConfigured`: no state machine ARN is configured for the runbook.
  * - `StateMachineNotFound`: the configured state machine does not exist (or is being deleted).
  * - `WorkflowStartRejected`: Step Functions refused the start (invalid name, input or ARN, access denied…).
  * - `WorkflowStopRejected`: Step Functions refused to stop a running execution.
+ * - `TaskNotWaiting`: the task token is invalid, unknown, or its task no longer waits (timed out, or the
+ *   execution ended): there is nothing to resume.
+ * - `WorkflowResumeRejected`: Step Functions refused the task token callback (access denied, invalid
+ *   output…).
  */
 export type WorkflowErrorCode =
   | "TransientWorkflowStartError"
@@ -17,7 +22,10 @@ export type WorkflowErrorCode =
   | "StateMachineNotConfigured"
   | "StateMachineNotFound"
   | "WorkflowStartRejected"
-  | "WorkflowStopRejected";
+  | "WorkflowStopRejected"
+  | "TransientWorkflowResumeError"
+  | "TaskNotWaiting"
+  | "WorkflowResumeRejected";
 
 /**
  * The error family of the Step Functions adapter: callers see these codes, never an SDK exception (which

@@ -1,6 +1,7 @@
 // Ports for what runbooks touch. `@architech/aws` implements them on the AWS SDK; `@architech/local`
 // implements them over the sandbox account.
 
+export type { ApprovalResumer } from "./approval-resumer.ts";
 export type { BackupPort, RecoveryPoint, RestoreJob, RestoreJobStatus } from "./backup.ts";
 export type {
   AlarmDescription,

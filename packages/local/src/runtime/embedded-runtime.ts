@@ -4,7 +4,9 @@ import type { AddressInfo } from "node:net";
 import { createDynamoStore, type DynamoStore } from "@architech/aws";
 import {
   type Approval,
+  type ApprovalResumer,
   createSortableId,
+  decideApproval as decideCoreApproval,
   type LoadedPolicy,
   loadPolicyDirectory,
   PolicyIndex,
@@ -209,7 +211,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
 
     const slackSigningSecret = options.slackSigningSecret ?? randomBytes(32).toString("hex");
     const server = createApiServer(
-      apiRoutes({ bus, store, runner, sandbox, loaded, scheduler, slackSigningSecret }),
+      apiRoutes({ bus, router, store, runner, sandbox, loaded, scheduler, slackSigningSecret }),
       (error) =>
         emit({ kind: "error", text: `API: ${error instanceof Error ? error.message : String(error)}` }),
     );
@@ -314,6 +316,7 @@ function pollSandbox(
 
 interface ApiContext {
   bus: LocalEventBus;
+  router: RouterDeps;
   store: DynamoStore;
   runner: LocalStepFunctions;
   sandbox: SandboxAccount;
@@ -323,7 +326,7 @@ interface ApiContext {
 }
 
 function apiRoutes(context: ApiContext): ApiRoute[] {
-  const { bus, store, runner, sandbox, loaded, scheduler, slackSigningSecret } = context;
+  const { bus, router, store, runner, sandbox, loaded, scheduler, slackSigningSecret } = context;
   return [
     {
       method: "GET",
@@ -454,10 +457,9 @@ function apiRoutes(context: ApiContext): ApiRoute[] {
     },
     ...slackRoutes({
       signingSecret: slackSigningSecret,
-      store,
-      policies: loaded.policies.map((p) => p.policy),
+      router,
       deliver: (raw, origin) => bus.deliver(raw, origin),
-      decide: (request) => decideApproval(store, runner, request),
+      approvals: approvalResumer(runner),
     }),
   ];
 }
@@ -509,12 +511,6 @@ function withoutToken(approval: Approval): Omit<Approval, "taskToken"> {
   return rest;
 }
 
-const REFUSALS: Record<string, string> = {
-  "already-decided": "it has already been decided",
-  expired: "it has expired (an approval not given in time counts as denied)",
-  "plan-mismatch": "the plan changed since the approval was requested",
-};
-
 /**
  * Decides an approval from the local API: the body is checked, then {@link decideApproval} does the rest.
  */
@@ -540,51 +536,21 @@ async function decide(store: DynamoStore, runner: LocalStepFunctions, id: string
   return { approval: outcome.approval };
 }
 
-/**
- * Decides an approval as the Slack interaction would: bound to the plan hash stored with it, then the
- * waiting workflow is resumed (approved) or failed with `ApprovalDenied` (denied).
- */
-async function decideApproval(
+/** The local runner as the approvals' resumer: the task token callbacks Step Functions takes. */
+function approvalResumer(runner: LocalStepFunctions): ApprovalResumer {
+  return {
+    resume: (taskToken, output) => runner.sendTaskSuccess(taskToken, output),
+    reject: (taskToken, error, cause) => runner.sendTaskFailure(taskToken, error, cause),
+  };
+}
+
+/** Decides an approval through core's {@link decideCoreApproval}, resuming the local runner's workflow. */
+function decideApproval(
   store: DynamoStore,
   runner: LocalStepFunctions,
-  { id, decision, by, reason, via }: ApprovalDecisionRequest,
+  request: ApprovalDecisionRequest,
 ): Promise<ApprovalDecisionOutcome> {
-  const notFound = { decided: false, notFound: true, message: `no approval ${id}` } as const;
-  const approval = await store.getApproval(id);
-  if (approval === undefined) return notFound;
-  const result = await store.decideApproval({
-    id,
-    planHash: approval.planHash,
-    decision,
-    decidedBy: by,
-    ...(reason === undefined ? {} : { reason }),
-  });
-  if (!result.decided) {
-    if (result.reason === "not-found") return notFound;
-    return {
-      decided: false,
-      notFound: false,
-      message: `approval ${id} cannot be ${decision}: ${REFUSALS[result.reason] ?? result.reason}`,
-    };
-  }
-  await store.appendAudit({
-    kind: "approval",
-    action: decision,
-    actor: by,
-    reason: reason ?? `${decision} through ${via}`,
-    policy: approval.policy,
-    target: approval.target,
-    runId: approval.runId,
-  });
-  const token = approval.taskToken;
-  if (token !== undefined) {
-    if (decision === "approved") {
-      await runner.sendTaskSuccess(token, { approvalId: id, approvedBy: by, planHash: approval.planHash });
-    } else {
-      await runner.sendTaskFailure(token, "ApprovalDenied", `denied by ${by}: ${reason ?? ""}`);
-    }
-  }
-  return { decided: true, approval: withoutToken(result.approval) };
+  return decideCoreApproval({ store, approvals: approvalResumer(runner) }, request);
 }
 
 function limitOf(query: URLSearchParams): number {
