@@ -1,5 +1,5 @@
-import { createHmac } from "node:crypto";
 import { forgetSlackSigningSecrets } from "@architech/aws";
+import { signSlackRequest } from "@architech/core";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
@@ -17,10 +17,6 @@ export function mockSigningSecret(): AwsClientStub<SSMClient> {
   vi.stubEnv("SLACK_SIGNING_SECRET_PARAMETER", PARAMETER_NAME);
   forgetSlackSigningSecrets();
   return ssm;
-}
-
-function sign(secret: string, timestamp: string, body: string): string {
-  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
 }
 
 /**
@@ -41,7 +37,11 @@ export function functionUrlEvent(
     headers: {
       "content-type": "application/x-www-form-urlencoded",
       "x-slack-request-timestamp": timestamp,
-      "x-slack-signature": sign(options.secret ?? SIGNING_SECRET, timestamp, body),
+      "x-slack-signature": signSlackRequest({
+        signingSecret: options.secret ?? SIGNING_SECRET,
+        timestamp: timestamp,
+        body: body,
+      }),
       "user-agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
     },
     requestContext: {

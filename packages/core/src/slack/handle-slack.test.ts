@@ -1,4 +1,3 @@
-import { createHmac } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import type { ApprovalResumer } from "../ports/approval-resumer.ts";
 import type { RouteResult } from "../router/decision.ts";
@@ -9,13 +8,14 @@ import type { AppendAuditInput } from "../store/audit.ts";
 import type { Store } from "../store/store.ts";
 import { handleSlackCommand } from "./handle-command.ts";
 import { handleSlackInteraction } from "./handle-interaction.ts";
+import { signSlackRequest } from "./verify-request.ts";
 
 const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 const NOW = 1_764_000_000;
 
 function signed(rawBody: string, secret = SECRET) {
   const timestamp = String(NOW);
-  const signature = `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${rawBody}`).digest("hex")}`;
+  const signature = signSlackRequest({ signingSecret: secret, timestamp, body: rawBody });
   return {
     rawBody,
     headers: { "x-slack-request-timestamp": timestamp, "x-slack-signature": signature },

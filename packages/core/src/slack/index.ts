@@ -16,5 +16,6 @@ export { checkSlackSignature, type SlackRequest, type SlackResponse } from "./si
 export {
   SLACK_SIGNATURE_MAX_AGE_SECONDS,
   type SlackRequestToVerify,
+  signSlackRequest,
   verifySlackRequest,
 } from "./verify-request.ts";

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { verifySlackRequest } from "./verify-request.ts";
+import { signSlackRequest, verifySlackRequest } from "./verify-request.ts";
 
 // The worked example of Slack's "Verifying requests from Slack" documentation.
 const doc = {
@@ -23,6 +23,10 @@ function sign(secret: string, timestamp: string, body: string): string {
 describe("verifySlackRequest", () => {
   it("accepts Slack's documented example", () => {
     expect(verifySlackRequest(doc)).toBe(true);
+  });
+
+  it("signs as Slack does: the documented example's signature", () => {
+    expect(signSlackRequest(doc)).toBe(doc.signature);
   });
 
   it("accepts the raw body given as bytes", () => {

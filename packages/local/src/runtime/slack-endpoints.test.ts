@@ -1,8 +1,8 @@
-import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { signSlackRequest } from "@architech/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmbeddedRuntime, startEmbeddedRuntime } from "./embedded-runtime.ts";
 
@@ -19,10 +19,6 @@ target: { from: event }
 mode: approve
 notify: { slack: "#oncall" }
 `;
-
-function sign(secret: string, timestamp: string, body: string): string {
-  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
-}
 
 function nowSeconds(): string {
   return String(Math.floor(Date.now() / 1000));
@@ -68,7 +64,13 @@ async function postSlack(
   options: { secret?: string; timestamp?: string; signature?: string } = {},
 ): Promise<Posted> {
   const timestamp = options.timestamp ?? nowSeconds();
-  const signature = options.signature ?? sign(options.secret ?? runtime.slackSigningSecret, timestamp, body);
+  const signature =
+    options.signature ??
+    signSlackRequest({
+      signingSecret: options.secret ?? runtime.slackSigningSecret,
+      timestamp: timestamp,
+      body: body,
+    });
   const response = await fetch(`${runtime.url}${path}`, {
     method: "POST",
     body,
