@@ -1,6 +1,6 @@
 import { normalizeEvent, route, type StartedDecision } from "@architech/core";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type ControlPlane, startControlPlane, stopDatabase } from "./harness.ts";
+import { type ControlPlane, startControlPlane, stopDatabase, waitFor } from "./harness.ts";
 
 const policy = (mode: string, params: string, guardrails = "") => `
 name: cleanup-estate
@@ -176,12 +176,3 @@ describe("cleanup on the embedded runtime", () => {
     expect((await plane.runner.waitForExecution(decision.executionArn)).status).toBe("ABORTED");
   });
 });
-
-async function waitFor<T>(read: () => Promise<T | undefined>): Promise<T> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error("timed out waiting");
-}

@@ -102,3 +102,13 @@ export async function stopDatabase(): Promise<void> {
   await db?.stop();
   db = undefined;
 }
+
+/** Polls `read` (every 10 ms, up to 3 s) until it gives a value: for what a running workflow writes. */
+export async function waitFor<T>(read: () => Promise<T | undefined>): Promise<T> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error("timed out waiting");
+}

@@ -1,7 +1,7 @@
 import { normalizeEvent, type Signal, type StartedDecision } from "@architech/core";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { alarmEvent } from "../integration/router/fakes.ts";
-import { type ControlPlane, startControlPlane, stopDatabase } from "./harness.ts";
+import { type ControlPlane, startControlPlane, stopDatabase, waitFor } from "./harness.ts";
 
 const policy = (mode: string, extra = "") => `
 name: rollback-on-errors
@@ -210,12 +210,3 @@ describe("rollback on the embedded runtime", () => {
     expect(plane.sandbox.actions.filter((a) => a.via !== "scenario")).toEqual([]);
   });
 });
-
-async function waitFor<T>(read: () => Promise<T | undefined>): Promise<T> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error("timed out waiting");
-}
