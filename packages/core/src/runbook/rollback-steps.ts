@@ -42,7 +42,7 @@ function params(call: StepCall): Params {
   };
 }
 
-function ecsTarget(call: StepCall) {
+function rollbackTarget(call: StepCall) {
   const t = call.run.target as {
     type: string;
     cluster?: string;
@@ -78,7 +78,7 @@ function releaseOf(deployment: Deployment): Release {
  * such release is a refusal with its reason, never a guess.
  */
 export const plan: StepHandler = async (call, { ports, store, clock }) => {
-  const target = ecsTarget(call);
+  const target = rollbackTarget(call);
   const { to } = params(call);
   const now = clock.now();
   let current: Release;
@@ -179,7 +179,7 @@ export const apply: StepHandler = async (call, context) => {
   const rollbackPlan = stepResult<RollbackPlan>(call.state, "plan");
   if (!rollbackPlan?.target) throw new RunbookStepError("apply: the plan names no release to roll back to");
   await markRunning(call, context);
-  const target = ecsTarget(call);
+  const target = rollbackTarget(call);
   const appliedAt = clock.now().toISOString();
   let deploymentId: string | undefined;
   if (target.kind === "ecs") {
@@ -219,7 +219,7 @@ export const checkSteady: StepHandler = async (call, { ports, clock }: StepConte
   const now = clock.now();
   const elapsed = now.getTime() - Date.parse(applied.appliedAt);
   const { steadyStateTimeout } = params(call);
-  const target = ecsTarget(call);
+  const target = rollbackTarget(call);
   if (target.kind === "lambda") {
     const alias = await ports.lambda.getAlias(target.functionName, target.alias);
     return alias.functionVersion === rollbackPlan.target.lambdaVersion
