@@ -29,7 +29,6 @@ import * as sqs from "aws-cdk-lib/aws-sqs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { NagSuppressions } from "cdk-nag";
 import { type FunctionProps, Function as LambdaFunction, type StackContext } from "sst/constructs";
-import { jsonImportAttributes } from "./bundling.ts";
 import {
   suppressDeadLetterQueueFindings,
   suppressFrameworkFindings,
@@ -95,7 +94,6 @@ export function ControlPlane({ stack, app }: StackContext) {
       timeout: 30,
       tracing: "active",
       logGroup: new logs.LogGroup(stack, `${id}Logs`, { retention, removalPolicy }),
-      nodejs: { esbuild: { plugins: [jsonImportAttributes] } },
       ...props,
       environment: {
         TABLE_NAME: table.tableName,

@@ -3,9 +3,10 @@ import { join } from "node:path";
 import { Aspects, Aws } from "aws-cdk-lib";
 import type { CloudFormationStackArtifact } from "aws-cdk-lib/cx-api";
 import { AwsSolutionsChecks } from "cdk-nag";
+import type { SSTConfig } from "sst";
 import { App } from "sst/constructs";
 import { initProject, useProject } from "sst/project.js";
-import config from "../sst.config.ts";
+import { load } from "sst/stacks/build.js";
 
 export interface SynthesizeOptions {
   /** The SST stage; `prod` keeps the table and logs on removal and turns on deletion protection. */
@@ -36,6 +37,8 @@ export interface SynthesizedApp {
  * Builds the SST app offline, in-process: the project with an explicit stage (so no personal-stage prompt),
  * then SST's `App` in deploy mode with every stack active, so functions are bundled as for a deployment,
  * and the cdk-nag `AwsSolutions` checks over the result.
+ * `sst.config.ts` is loaded as `sst deploy` loads it: bundled by SST's own esbuild (overridden in
+ * package.json to one that reads JSON import attributes and ES2023 targets), then imported.
  * The account is left to CloudFormation (`AWS::AccountId`) because `sst deploy` would ask STS for it.
  * SST skips its bootstrap lookup (an AWS call) only when `NODE_ENV` is `test`, so it is set here.
  *
@@ -58,6 +61,7 @@ export async function synthesizeApp(options: SynthesizeOptions): Promise<Synthes
     },
     { outdir: options.outdir ?? join(project.paths.out, "cdk.out") },
   );
+  const [, config] = (await load(project.paths.config, false)) as readonly [unknown, SSTConfig];
   await config.stacks(app);
   await app.finish();
   Aspects.of(app).add(new AwsSolutionsChecks());
