@@ -8,11 +8,12 @@ import {
   type RunbookName,
   runbooks,
   scheduleTargetInput,
+  scopePermission,
   stepFunctionSubstitutions,
   tableDefinition,
   workflowDefinitions,
 } from "@architech/core";
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, type Stack } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
@@ -27,7 +28,6 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
-import { NagSuppressions } from "cdk-nag";
 import { type FunctionProps, Function as LambdaFunction, type StackContext } from "sst/constructs";
 import {
   suppressDeadLetterQueueFindings,
@@ -40,6 +40,11 @@ import {
 /** The SSM SecureString parameter holding the Slack app's signing secret, by default, per stage. */
 export function slackSigningSecretParameter(stage: string): string {
   return `/${stage}/architech/slack-signing-secret`;
+}
+
+/** The SSM SecureString parameter holding the Slack app's bot token (`xoxb-…`), per stage. */
+export function slackBotTokenParameter(stage: string): string {
+  return `/${stage}/architech/slack-bot-token`;
 }
 
 /** Where the policies live, relative to the project root (SST and the synth script run from there). */
@@ -66,6 +71,9 @@ export function ControlPlane({ stack, app }: StackContext) {
   const retention = isProd ? logs.RetentionDays.SIX_MONTHS : logs.RetentionDays.ONE_MONTH;
   const policies = loadPolicies();
   suppressFrameworkFindings(stack.customResourceHandler);
+  // Region-wide APIs (X-Ray, vended log delivery, restore verdicts) take no resource: pin them to this region.
+  const inThisRegion = { StringEquals: { "aws:RequestedRegion": stack.region } };
+  const botTokenParameter = slackBotTokenParameter(app.stage);
 
   const table = new dynamodb.TableV2(stack, "Table", {
     partitionKey: keyAttribute(tableDefinition.partitionKey),
@@ -84,25 +92,50 @@ export function ControlPlane({ stack, app }: StackContext) {
     removalPolicy,
   });
 
+  // Every function gets its own role: it writes its own log group (not AWSLambdaBasicExecutionRole's logs
+  // on `*`), traces in this region, reads the Slack parameters it is given, and what the stack grants it.
   const functions = new Map<string, LambdaFunction>();
-  const lambda = (id: string, handler: string, props: Partial<FunctionProps> = {}) => {
+  const lambda = (
+    id: string,
+    handler: string,
+    props: Partial<FunctionProps> = {},
+    secureParameters: readonly string[] = [],
+  ) => {
+    const role = new iam.Role(stack, `${id}Role`, {
+      description: `${id}: its own log group, tracing, its Slack parameters and the stack's grants`,
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+    });
+    const logGroup = new logs.LogGroup(stack, `${id}Logs`, { retention, removalPolicy });
+    logGroup.grantWrite(role);
     const fn = new LambdaFunction(stack, id, {
       handler,
       runtime: "nodejs22.x",
       architecture: "arm_64",
       memorySize: 512,
       timeout: 30,
-      tracing: "active",
-      logGroup: new logs.LogGroup(stack, `${id}Logs`, { retention, removalPolicy }),
+      // Active tracing is switched on below, with an X-Ray grant pinned to this region instead of on `*`.
+      tracing: "disabled",
+      logGroup,
+      role,
       ...props,
       environment: {
         TABLE_NAME: table.tableName,
         POWERTOOLS_SERVICE_NAME: "architech",
         POWERTOOLS_METRICS_NAMESPACE: "Architech",
         POWERTOOLS_LOG_LEVEL: isProd ? "INFO" : "DEBUG",
+        SLACK_BOT_TOKEN_PARAMETER: botTokenParameter,
         ...props.environment,
       },
     });
+    (fn.node.defaultChild as lambdaLib.CfnFunction).tracingConfig = { mode: "Active" };
+    fn.attachPermissions([
+      new iam.PolicyStatement({
+        actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+        resources: ["*"],
+        conditions: inThisRegion,
+      }),
+      ...secureParameterAccess(stack, [...secureParameters, botTokenParameter]),
+    ]);
     functions.set(id, fn);
     return fn;
   };
@@ -113,24 +146,64 @@ export function ControlPlane({ stack, app }: StackContext) {
   for (const runbook of RUNBOOK_NAMES) {
     const id = pascalCase(runbook);
     const steps = lambda(`${id}Steps`, `functions/steps/${runbook}.handler`, { timeout: 60 });
-    steps.attachPermissions(runbooks[runbook].permissions.map(permissionStatement));
-    table.grantReadWriteData(steps);
-    suppressFunctionFindings(
-      steps,
-      runbooks[runbook].permissions.flatMap((permission) => permission.resources),
+    // The registry is region- and account-agnostic; the deployed policy names only this account and region.
+    steps.attachPermissions(
+      runbooks[runbook].permissions.map((permission) =>
+        permissionStatement(
+          scopePermission(permission, {
+            partition: stack.partition,
+            region: stack.region,
+            account: stack.account,
+          }),
+        ),
+      ),
     );
+    table.grantReadWriteData(steps);
+    suppressFunctionFindings(steps, { name: runbook, permissions: runbooks[runbook].permissions });
 
+    // Logging and tracing are set on the resource rather than through the L2 props, whose grants are on `*`
+    // without a condition; the same grants are added below, pinned to this region.
     const stateMachine = new sfn.StateMachine(stack, `${id}Workflow`, {
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(workflowDefinition(runbook))),
       definitionSubstitutions: { [stepFunctionSubstitution(runbook)]: steps.functionArn },
-      logs: {
-        destination: new logs.LogGroup(stack, `${id}WorkflowLogs`, { retention, removalPolicy }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: true,
-      },
-      tracingEnabled: true,
     });
+    const workflowLogs = new logs.LogGroup(stack, `${id}WorkflowLogs`, { retention, removalPolicy });
+    const cfnStateMachine = stateMachine.node.defaultChild as sfn.CfnStateMachine;
+    cfnStateMachine.loggingConfiguration = {
+      destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: workflowLogs.logGroupArn } }],
+      level: sfn.LogLevel.ALL,
+      includeExecutionData: true,
+    };
+    cfnStateMachine.tracingConfiguration = { enabled: true };
+    stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          "logs:CreateLogDelivery",
+          "logs:GetLogDelivery",
+          "logs:UpdateLogDelivery",
+          "logs:DeleteLogDelivery",
+          "logs:ListLogDeliveries",
+          "logs:PutResourcePolicy",
+          "logs:DescribeResourcePolicies",
+          "logs:DescribeLogGroups",
+        ],
+        resources: ["*"],
+        conditions: inThisRegion,
+      }),
+    );
+    stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          "xray:PutTraceSegments",
+          "xray:PutTelemetryRecords",
+          "xray:GetSamplingRules",
+          "xray:GetSamplingTargets",
+        ],
+        resources: ["*"],
+        conditions: inThisRegion,
+      }),
+    );
     steps.grantInvoke(stateMachine);
     suppressStateMachineFindings(stateMachine);
     stepFunctions.set(runbook, steps);
@@ -162,44 +235,21 @@ export function ControlPlane({ stack, app }: StackContext) {
 
   // Slack → Lambda Function URLs. Slack signs every request and the handlers verify the signature with
   // the signing secret, read at cold start from an SSM SecureString parameter (never an environment
-  // variable), so the URLs take no IAM auth.
+  // variable), so the URLs take no IAM auth. Every function may read the bot token the same way.
   const signingSecretParameter = slackSigningSecretParameter(app.stage);
   const slackProps: Partial<FunctionProps> = {
     ...routerProps,
     environment: { ...routerProps.environment, SLACK_SIGNING_SECRET_PARAMETER: signingSecretParameter },
   };
-  const slackCommand = lambda("SlackCommand", "functions/slack/command.handler", slackProps);
-  const slackInteraction = lambda("SlackInteraction", "functions/slack/interaction.handler", slackProps);
-  const signingSecretAccess = [
-    new iam.PolicyStatement({
-      actions: ["ssm:GetParameter"],
-      resources: [
-        `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${signingSecretParameter}`,
-      ],
-    }),
-    new iam.PolicyStatement({
-      actions: ["kms:Decrypt"],
-      resources: [`arn:${stack.partition}:kms:${stack.region}:${stack.account}:key/*`],
-      conditions: { StringEquals: { "kms:ViaService": `ssm.${stack.region}.amazonaws.com` } },
-    }),
-  ];
+  const slackCommand = lambda("SlackCommand", "functions/slack/command.handler", slackProps, [
+    signingSecretParameter,
+  ]);
+  const slackInteraction = lambda("SlackInteraction", "functions/slack/interaction.handler", slackProps, [
+    signingSecretParameter,
+  ]);
   for (const fn of [slackCommand, slackInteraction]) {
-    fn.attachPermissions(signingSecretAccess);
     table.grantReadWriteData(fn);
     suppressFunctionFindings(fn);
-    NagSuppressions.addResourceSuppressions(
-      fn,
-      [
-        {
-          id: "AwsSolutions-IAM5",
-          reason:
-            "The signing secret is a SecureString under the account's AWS managed key aws/ssm, whose id is " +
-            "not known at synth; kms:Decrypt is limited to use through SSM by the kms:ViaService condition.",
-          appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:kms:[^:]+:<AWS::AccountId>:key\\/\\*$/g" }],
-        },
-      ],
-      true,
-    );
   }
   for (const machine of stateMachines.values()) {
     machine.grantStartExecution(slackCommand);
@@ -469,6 +519,27 @@ export function awsEventPolicies(policies: readonly LoadedPolicy[]): PatternPoli
 /** The policies triggered by a schedule: each gets an EventBridge Scheduler schedule. */
 export function scheduledPolicies(policies: readonly LoadedPolicy[]): ScheduledPolicy[] {
   return policies.filter((loaded): loaded is ScheduledPolicy => "schedule" in loaded.policy.trigger);
+}
+
+/**
+ * Reading SSM SecureString parameters: `ssm:GetParameter` on exactly these parameters of this account and
+ * region, and `kms:Decrypt` of the account's keys only through SSM (the AWS managed key aws/ssm, whose id
+ * is not known at synth).
+ */
+function secureParameterAccess(stack: Stack, names: readonly string[]): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      actions: ["ssm:GetParameter"],
+      resources: names.map(
+        (name) => `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${name}`,
+      ),
+    }),
+    new iam.PolicyStatement({
+      actions: ["kms:Decrypt"],
+      resources: [`arn:${stack.partition}:kms:${stack.region}:${stack.account}:key/*`],
+      conditions: { StringEquals: { "kms:ViaService": `ssm.${stack.region}.amazonaws.com` } },
+    }),
+  ];
 }
 
 function permissionStatement(permission: IamPermission): iam.PolicyStatement {

@@ -1,4 +1,5 @@
-import { NagSuppressions } from "cdk-nag";
+import type { IamPermission } from "@architech/core";
+import { type NagPackSuppression, NagSuppressions } from "cdk-nag";
 import type { IConstruct } from "constructs";
 
 /**
@@ -31,21 +32,37 @@ const functionVersions = {
   appliesTo: [{ regex: "/^Resource::<[A-Za-z0-9]+\\.Arn>:\\*$/g" }],
 };
 
-/** A Lambda function: tracing, table access, the router's executions, and its runbook's permissions. */
-export function suppressFunctionFindings(fn: IConstruct, runbookResources: readonly string[] = []): void {
-  const patterns = [...new Set(runbookResources.filter((r) => r !== "*" && r.includes("*")))];
+/**
+ * A Lambda function: its own log group, tracing, its Slack parameters, table access, the router's
+ * executions, and — for a steps function — its runbook's permissions, each remaining wildcard named with
+ * the runbook's reasons.
+ */
+export function suppressFunctionFindings(
+  fn: IConstruct & { readonly role?: IConstruct | undefined },
+  runbook?: { name: string; permissions: readonly IamPermission[] },
+): void {
+  // The function's role is a sibling of the function (each function has its own), so both get them.
   NagSuppressions.addResourceSuppressions(
-    fn,
+    fn.role === undefined ? [fn] : [fn, fn.role],
     [
       lambdaRuntime,
-      basicExecutionRole,
       {
         id: "AwsSolutions-IAM5",
         reason:
-          "`*` is the only resource X-Ray's PutTraceSegments/PutTelemetryRecords accept (active tracing), " +
-          "and the runbook registry grants `*` only to APIs without resource-level permissions (each " +
-          "permission says why, some narrowed by a condition).",
+          "`*` is the only resource of APIs without resource-level permissions: X-Ray's PutTraceSegments and " +
+          "PutTelemetryRecords (pinned to this region by aws:RequestedRegion), and the runbooks' read-only " +
+          "Describe/List/Get calls and their few writes of that kind, each narrowed by a condition (see each " +
+          "permission's `why`).",
         appliesTo: ["Resource::*"],
+      },
+      {
+        id: "AwsSolutions-IAM5",
+        reason:
+          "The Slack parameters are SecureStrings under the account's AWS managed key aws/ssm, whose id is " +
+          "not known at synth; kms:Decrypt is limited to use through SSM by the kms:ViaService condition.",
+        appliesTo: [
+          { regex: "/^Resource::arn:<AWS::Partition>:kms:[^:]+:(<AWS::AccountId>|\\d{12}):key\\/\\*$/" },
+        ],
       },
       {
         id: "AwsSolutions-IAM5",
@@ -61,20 +78,54 @@ export function suppressFunctionFindings(fn: IConstruct, runbookResources: reado
           { regex: "/^Resource::arn:<AWS::Partition>:states:[^:]+:<AWS::AccountId>:execution:.*$/g" },
         ],
       },
-      ...(patterns.length === 0
-        ? []
-        : [
-            {
-              id: "AwsSolutions-IAM5",
-              reason:
-                "The runbook acts on targets that policies choose at run time; the registry narrows each " +
-                "grant to one service and resource type (see each permission's `why`).",
-              appliesTo: patterns.map((resource) => `Resource::${resource}`),
-            },
-          ]),
+      ...(runbook === undefined ? [] : runbookWildcards(runbook.name, runbook.permissions)),
     ],
     true,
   );
+}
+
+/**
+ * One IAM5 suppression per wildcard ARN pattern of a runbook's permissions, as the stack renders it (this
+ * account, region and partition), with the reasons of every permission that uses it.
+ */
+export function runbookWildcards(name: string, permissions: readonly IamPermission[]): NagPackSuppression[] {
+  const reasons = new Map<string, string[]>();
+  for (const permission of permissions) {
+    for (const resource of permission.resources) {
+      if (resource === "*" || !resource.includes("*")) continue;
+      const why = `${permission.why}${permission.condition === undefined ? "" : " (with a condition)"}`;
+      reasons.set(resource, [...(reasons.get(resource) ?? []), why]);
+    }
+  }
+  return [...reasons].map(([resource, whys]) => ({
+    id: "AwsSolutions-IAM5",
+    reason:
+      `The ${name} runbook acts on targets that policies choose at run time, so its grant is narrowed to ` +
+      `this account and region and to one resource type: ${whys.join("; ")}.`,
+    appliesTo: [{ regex: `/^Resource::${renderedArnPattern(resource)}$/` }],
+  }));
+}
+
+/**
+ * A registry ARN as cdk-nag sees it once the stack has scoped it: the partition and, when they are tokens,
+ * the account and region as `<AWS::…>` references, otherwise as literal values.
+ */
+function renderedArnPattern(arn: string): string {
+  const [, partition = "", service = "", region = "", account = "", ...resource] = arn.split(":");
+  const field = (value: string, token: string, literal: string) =>
+    value === "*" ? `(<${token}>|${literal})` : escapeRegex(value);
+  return [
+    "arn",
+    partition === "aws" ? "(<AWS::Partition>|aws[a-z-]*)" : escapeRegex(partition),
+    escapeRegex(service),
+    field(region, "AWS::Region", "[a-z0-9-]+"),
+    field(account, "AWS::AccountId", "\\d{12}"),
+    escapeRegex(resource.join(":")),
+  ].join(":");
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
 /** A state machine: it invokes its steps function (versions included), logs and traces. */
@@ -87,7 +138,8 @@ export function suppressStateMachineFindings(stateMachine: IConstruct): void {
         id: "AwsSolutions-IAM5",
         reason:
           "CloudWatch Logs vended delivery (logs:CreateLogDelivery, …) and X-Ray tracing accept only `*` " +
-          "as resource; Step Functions needs them for logging ALL and tracing.",
+          "as resource; Step Functions needs them for logging ALL and tracing. Both grants are pinned to " +
+          "this region by aws:RequestedRegion.",
         appliesTo: ["Resource::*"],
       },
     ],

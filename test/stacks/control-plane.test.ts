@@ -2,19 +2,28 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  type GrantLike,
   type LoadedPolicy,
   loadPolicyDirectory,
   RUNBOOK_NAMES,
   runbooks,
   SchedulerInputSchema,
+  scopePermission,
   stepFunctionSubstitutions,
   substituteSchedulerContext,
   tableDefinition,
+  unscopedWrites,
   workflowDefinitions,
 } from "@architech/core";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { awsEventPolicies, pascalCase, scheduledPolicies } from "../../stacks/control-plane.ts";
+import {
+  awsEventPolicies,
+  pascalCase,
+  scheduledPolicies,
+  slackBotTokenParameter,
+  slackSigningSecretParameter,
+} from "../../stacks/control-plane.ts";
 import { type NagError, synthesizeApp } from "../../stacks/synthesize.ts";
 
 interface Statement {
@@ -28,7 +37,127 @@ type Resources = Record<string, { Type: string; Properties: Record<string, unkno
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 const policies: LoadedPolicy[] = loadPolicyDirectory("policies").policies;
 
+/** The functions of the stack: routers, Slack, and one steps function per runbook. */
+const ROUTERS = ["Ingest", "BudgetAlert", "Schedule"];
+const SLACK_FUNCTIONS = ["SlackCommand", "SlackInteraction"];
+const STEPS_FUNCTIONS = RUNBOOK_NAMES.map((r) => `${pascalCase(r)}Steps`);
+const FUNCTIONS = [...ROUTERS, ...SLACK_FUNCTIONS, ...STEPS_FUNCTIONS];
+
+/**
+ * Roles and policies that the framework adds, exempted from the least-privilege walk by name, each with
+ * the reason it may stay as it is. Nothing of the control plane's own may be listed here.
+ */
+const FRAMEWORK_EXEMPTIONS: Record<string, string> = {
+  CustomResourceHandlerServiceRole:
+    "SST's deploy-time custom-resource function (stack metadata): AWSLambdaBasicExecutionRole for its own " +
+    "logs, no other grant; it runs only while CloudFormation deploys the stack",
+};
+
+// Pseudo parameters become placeholders without colons, so flattened ARNs still split into their fields.
+const PSEUDO_PARAMETERS: Record<string, string> = {
+  "AWS::Partition": "{partition}",
+  "AWS::AccountId": "{account}",
+  "AWS::Region": "{region}",
+};
+
+/** A CloudFormation value as one string: `Fn::Join` joined, references as `<Id>` / `<Id.Attr>`. */
+function flatten(node: unknown): string {
+  if (typeof node === "string") return node;
+  if (typeof node === "object" && node !== null) {
+    const value = node as Record<string, unknown>;
+    if (Array.isArray(value["Fn::Join"])) {
+      const [separator, parts] = value["Fn::Join"] as [string, unknown[]];
+      return parts.map(flatten).join(separator);
+    }
+    if (typeof value.Ref === "string") return PSEUDO_PARAMETERS[value.Ref] ?? `<${value.Ref}>`;
+    if (Array.isArray(value["Fn::GetAtt"])) return `<${(value["Fn::GetAtt"] as string[]).join(".")}>`;
+  }
+  return JSON.stringify(node);
+}
+
+/** A condition block with every value flattened. */
+function flattenCondition(condition: unknown): unknown {
+  if (condition === undefined) return undefined;
+  return Object.fromEntries(
+    Object.entries(condition as Record<string, Record<string, unknown>>).map(([operator, keys]) => [
+      operator,
+      Object.fromEntries(
+        Object.entries(keys).map(([key, value]) => [
+          key,
+          Array.isArray(value) ? value.map(flatten) : flatten(value),
+        ]),
+      ),
+    ]),
+  );
+}
+
+const grantOf = (statement: Statement): GrantLike & { condition: unknown } => ({
+  actions: list(statement.Action),
+  resources: list(statement.Resource).map(flatten),
+  condition: flattenCondition(statement.Condition),
+});
+
+interface IdentityPolicy {
+  /** Logical id of the policy (or of the role, for its inline policies and managed policy ARNs). */
+  id: string;
+  /** Logical ids of the roles it is attached to. */
+  roles: string[];
+  statements: Statement[];
+  managedPolicyArns: string[];
+}
+
+/** Every identity policy of a template: `AWS::IAM::Policy`, `AWS::IAM::ManagedPolicy` and roles' own. */
+function identityPolicies(template: Resources): IdentityPolicy[] {
+  const refs = (value: unknown) =>
+    list((value ?? []) as unknown[]).map((ref) => flatten(ref).replace(/^<|>$/g, ""));
+  return Object.entries(template).flatMap(([id, resource]): IdentityPolicy[] => {
+    const properties = resource.Properties;
+    switch (resource.Type) {
+      case "AWS::IAM::Policy":
+      case "AWS::IAM::ManagedPolicy":
+        return [
+          {
+            id,
+            roles: refs(properties.Roles),
+            statements: (properties.PolicyDocument as { Statement: Statement[] }).Statement,
+            managedPolicyArns: [],
+          },
+        ];
+      case "AWS::IAM::Role":
+        return [
+          {
+            id,
+            roles: [id],
+            statements: list(
+              (properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[],
+            ).flatMap((policy) => policy.PolicyDocument.Statement),
+            managedPolicyArns: list((properties.ManagedPolicyArns ?? []) as unknown[]).map(flatten),
+          },
+        ];
+      default:
+        return [];
+    }
+  });
+}
+
+const exemptionOf = (policy: IdentityPolicy): string | undefined =>
+  Object.entries(FRAMEWORK_EXEMPTIONS).find(([prefix]) =>
+    [policy.id, ...policy.roles].some((id) => id.startsWith(prefix)),
+  )?.[1];
+
+/** What breaks the least-privilege rule in a policy: unscoped writes, and any managed policy at all. */
+function leastPrivilegeViolations(policy: IdentityPolicy): string[] {
+  const writes = policy.statements
+    .filter((statement) => statement.Effect === "Allow")
+    .flatMap((statement) => unscopedWrites(grantOf(statement)))
+    .map((write) => `${policy.id}: ${write.action} on ${write.resource} without a condition`);
+  // An AWS managed policy's statements are not in the template, so they cannot be checked: none is used.
+  const managed = policy.managedPolicyArns.map((arn) => `${policy.id}: managed policy ${arn}`);
+  return [...writes, ...managed];
+}
+
 let outdir: string;
+let region: string;
 let dev: { template: Template; json: Record<string, unknown>; nagErrors: NagError[] };
 let prod: { template: Template; nagErrors: NagError[] };
 
@@ -38,6 +167,7 @@ beforeAll(async () => {
   const bundled = await synthesizeApp({ stage: "dev", outdir: join(outdir, "dev") });
   const [devStack] = bundled.stacks;
   if (!devStack) throw new Error("no stack synthesized");
+  region = devStack.environment.region;
   dev = {
     template: Template.fromJSON(devStack.template),
     json: devStack.template,
@@ -54,6 +184,7 @@ afterAll(() => {
 });
 
 const resources = () => dev.json.Resources as Resources;
+const prodResources = () => prod.template.toJSON().Resources as Resources;
 const logicalId = (type: string, prefix: string) => {
   const ids = Object.keys(dev.template.findResources(type)).filter((id) => id.startsWith(prefix));
   expect(ids, `${type} ${prefix}`).toHaveLength(1);
@@ -161,30 +292,124 @@ describe("ControlPlane stack", () => {
     }
   });
 
-  it("gives each steps function exactly its runbook's permissions and table access, never a `*` action", () => {
+  it("gives each steps function exactly its runbook's permissions, in this account and region only", () => {
+    // The registry writes `*` for region and account; the stack names its own in every ARN.
+    const scope = { partition: "{partition}", region, account: "{account}" };
     for (const runbook of RUNBOOK_NAMES) {
       const statements = roleStatements(
         functionRoleId(logicalId("AWS::Lambda::Function", `${pascalCase(runbook)}Steps`)),
       );
-      const normalized = statements.map((s) => ({
-        actions: list(s.Action),
-        resources: list(s.Resource),
-        condition: s.Condition,
-      }));
-      const expected = runbooks[runbook].permissions.map((p) => ({
-        actions: [...p.actions],
-        resources: [...p.resources],
-        condition: p.condition,
-      }));
-      for (const permission of expected) expect(normalized).toContainEqual(permission);
-      const others = normalized.filter((s) => !expected.some((p) => JSON.stringify(p) === JSON.stringify(s)));
+      const granted = statements.map(grantOf);
+      const expected = runbooks[runbook].permissions.map((permission) => {
+        const scoped = scopePermission(permission, scope);
+        return {
+          actions: [...scoped.actions],
+          resources: [...scoped.resources],
+          condition: scoped.condition,
+        };
+      });
+
+      for (const permission of expected) expect(granted, runbook).toContainEqual(permission);
+      const others = granted.filter((g) => !expected.some((p) => JSON.stringify(p) === JSON.stringify(g)));
+      // Besides its runbook's, a steps function has what every function has, and the table.
       for (const other of others) {
         expect(
-          other.actions.every((a) => a.startsWith("dynamodb:") || a.startsWith("xray:")),
-          runbook,
+          other.actions.every((a) => /^(dynamodb|xray|ssm|kms|logs):/.test(a)),
+          `${runbook}: ${other.actions.join(", ")}`,
         ).toBe(true);
       }
-      for (const action of normalized.flatMap((s) => s.actions)) expect(action).not.toMatch(/(^|:)\*$/);
+      for (const resource of granted.flatMap((g) => g.resources)) {
+        if (!resource.startsWith("arn:")) continue;
+        const [, partition, , arnRegion, account] = resource.split(":");
+        expect(partition, resource).toBe("{partition}");
+        expect(["", region], resource).toContain(arnRegion);
+        expect(["", "{account}"], resource).toContain(account);
+      }
+      for (const action of granted.flatMap((g) => g.actions)) expect(action).not.toMatch(/(^|:)\*$/);
+    }
+  });
+
+  it("grants no mutating action on `*` without a condition, in any identity policy of the stack", () => {
+    const all = [...identityPolicies(resources()), ...identityPolicies(prodResources())];
+    const checked = all.filter((policy) => exemptionOf(policy) === undefined);
+
+    const violations = checked.flatMap(leastPrivilegeViolations);
+
+    expect(violations).toEqual([]);
+    // The walk covers every role of the stack: each function's, each state machine's, the Scheduler's.
+    const roles = new Set(checked.flatMap((policy) => policy.roles));
+    for (const name of [...FUNCTIONS.map((f) => `${f}Role`), "SchedulerRole"]) {
+      expect(
+        [...roles].some((id) => id.startsWith(name)),
+        name,
+      ).toBe(true);
+    }
+    for (const runbook of RUNBOOK_NAMES) {
+      expect(
+        [...roles].some((id) => id.startsWith(`${pascalCase(runbook)}WorkflowRole`)),
+        runbook,
+      ).toBe(true);
+    }
+    expect(checked.flatMap((policy) => policy.statements).length).toBeGreaterThan(50);
+  });
+
+  it("exempts only the framework's own roles from the walk, each by name, and would catch a violation", () => {
+    const exempted = identityPolicies(resources()).filter((policy) => exemptionOf(policy) !== undefined);
+    for (const prefix of Object.keys(FRAMEWORK_EXEMPTIONS)) {
+      expect(
+        exempted.some((policy) => policy.id.startsWith(prefix)),
+        `${prefix} no longer exists`,
+      ).toBe(true);
+    }
+    for (const policy of exempted) {
+      expect(FUNCTIONS.some((name) => policy.roles.some((role) => role.startsWith(name)))).toBe(false);
+    }
+
+    const broken: IdentityPolicy = {
+      id: "Broken",
+      roles: ["BrokenRole"],
+      statements: [
+        { Effect: "Allow", Action: ["ec2:DescribeVolumes", "ec2:CreateTags"], Resource: "*" },
+        {
+          Effect: "Allow",
+          Action: "ec2:DeleteVolume",
+          Resource: { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":s3:::*"]] },
+        },
+        { Effect: "Deny", Action: "ec2:DeleteSnapshot", Resource: "*" },
+      ],
+      managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
+    };
+    expect(leastPrivilegeViolations(broken)).toEqual([
+      "Broken: ec2:CreateTags on * without a condition",
+      "Broken: ec2:DeleteVolume on arn:{partition}:s3:::* without a condition",
+      "Broken: managed policy arn:aws:iam::aws:policy/AdministratorAccess",
+    ]);
+  });
+
+  it("gives every function its own role: its own log group, tracing pinned to this region", () => {
+    for (const name of FUNCTIONS) {
+      const functionId = logicalId("AWS::Lambda::Function", name);
+      const roleId = functionRoleId(functionId);
+      const logGroupId = logicalId("AWS::Logs::LogGroup", `${name}Logs`);
+      expect(resources()[functionId]?.Properties.LoggingConfig).toEqual({ LogGroup: { Ref: logGroupId } });
+      expect(resources()[roleId]?.Properties.ManagedPolicyArns ?? [], name).toEqual([]);
+
+      const granted = roleStatements(roleId).map(grantOf);
+      expect(granted).toContainEqual({
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [`<${logGroupId}.Arn>`],
+        condition: undefined,
+      });
+      expect(granted).toContainEqual({
+        actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+        resources: ["*"],
+        condition: { StringEquals: { "aws:RequestedRegion": region } },
+      });
+      // No other grant lets it write logs (no AWSLambdaBasicExecutionRole, no `*` log groups).
+      const writesLogs = granted.filter((g) =>
+        g.actions.some((a) => a === "logs:PutLogEvents" || a === "logs:CreateLogStream"),
+      );
+      expect(writesLogs, name).toHaveLength(1);
     }
   });
 
@@ -403,17 +628,26 @@ describe("ControlPlane stack", () => {
       };
       expect(variables.Variables.SLACK_SIGNING_SECRET_PARAMETER).toBe("/dev/architech/slack-signing-secret");
       expect(JSON.stringify(variables.Variables)).not.toMatch(/SIGNING_SECRET"/);
-      const statements = roleStatements(functionRoleId(functionId));
-      const ssm = statements.filter((s) => list(s.Action).some((a) => a.startsWith("ssm:")));
-      expect(ssm.map((statement) => statement.Action)).toEqual(["ssm:GetParameter"]);
-      expect(JSON.stringify(ssm[0]?.Resource)).toMatch(
-        /^\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":ssm:[a-z0-9-]+:",\{"Ref":"AWS::AccountId"\},":parameter\/dev\/architech\/slack-signing-secret"\]\]\}$/,
-      );
-      const kms = statements.filter((s) => list(s.Action).some((a) => a.startsWith("kms:")));
-      expect(kms.map((statement) => statement.Action)).toEqual(["kms:Decrypt"]);
-      expect(kms[0]?.Condition).toEqual({
-        StringEquals: { "kms:ViaService": expect.stringMatching(/^ssm\.[a-z0-9-]+\.amazonaws\.com$/) },
-      });
+      const statements = roleStatements(functionRoleId(functionId)).map(grantOf);
+      const ssm = statements.filter((s) => s.actions.some((a) => a.startsWith("ssm:")));
+      expect(ssm).toEqual([
+        {
+          actions: ["ssm:GetParameter"],
+          resources: [
+            `arn:{partition}:ssm:${region}:{account}:parameter${slackSigningSecretParameter("dev")}`,
+            `arn:{partition}:ssm:${region}:{account}:parameter${slackBotTokenParameter("dev")}`,
+          ],
+          condition: undefined,
+        },
+      ]);
+      const kms = statements.filter((s) => s.actions.some((a) => a.startsWith("kms:")));
+      expect(kms).toEqual([
+        {
+          actions: ["kms:Decrypt"],
+          resources: [`arn:{partition}:kms:${region}:{account}:key/*`],
+          condition: { StringEquals: { "kms:ViaService": `ssm.${region}.amazonaws.com` } },
+        },
+      ]);
     }
     prod.template.hasResourceProperties("AWS::Lambda::Function", {
       Environment: {
@@ -438,6 +672,44 @@ describe("ControlPlane stack", () => {
     expect(commandStatements.flatMap((s) => list(s.Action))).toEqual(
       expect.arrayContaining(["states:StartExecution", "states:StopExecution", "states:DescribeExecution"]),
     );
+  });
+
+  it("names the Slack bot token's SSM parameter to every function that posts to Slack, and lets it read it", () => {
+    expect(slackBotTokenParameter("dev")).toBe("/dev/architech/slack-bot-token");
+    const tokenArn = `arn:{partition}:ssm:${region}:{account}:parameter/dev/architech/slack-bot-token`;
+    for (const name of FUNCTIONS) {
+      const functionId = logicalId("AWS::Lambda::Function", name);
+      const environment = resources()[functionId]?.Properties.Environment as
+        | { Variables: Record<string, unknown> }
+        | undefined;
+      const variables = environment?.Variables ?? {};
+      expect(variables.SLACK_BOT_TOKEN_PARAMETER, name).toBe("/dev/architech/slack-bot-token");
+      expect(JSON.stringify(variables), name).not.toMatch(/xox[a-z]-|BOT_TOKEN"/);
+
+      const granted = roleStatements(functionRoleId(functionId)).map(grantOf);
+      const reads = granted.filter((g) => g.actions.includes("ssm:GetParameter"));
+      expect(reads, name).toHaveLength(1);
+      expect(reads[0]?.actions, name).toEqual(["ssm:GetParameter"]);
+      expect(reads[0]?.resources, name).toEqual(
+        SLACK_FUNCTIONS.includes(name)
+          ? [`arn:{partition}:ssm:${region}:{account}:parameter/dev/architech/slack-signing-secret`, tokenArn]
+          : [tokenArn],
+      );
+      expect(granted, name).toContainEqual({
+        actions: ["kms:Decrypt"],
+        resources: [`arn:{partition}:kms:${region}:{account}:key/*`],
+        condition: { StringEquals: { "kms:ViaService": `ssm.${region}.amazonaws.com` } },
+      });
+    }
+    const prodFunctions = Object.values(prod.template.findResources("AWS::Lambda::Function")).filter(
+      (fn) => !JSON.stringify(fn.Properties?.Role).includes("CustomResourceHandler"),
+    );
+    expect(prodFunctions).toHaveLength(FUNCTIONS.length);
+    for (const fn of prodFunctions) {
+      expect(fn.Properties.Environment.Variables.SLACK_BOT_TOKEN_PARAMETER).toBe(
+        "/prod/architech/slack-bot-token",
+      );
+    }
   });
 
   it("passes the cdk-nag AwsSolutions checks, every accepted finding suppressed with a reason", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { durationSchema } from "../time/duration.ts";
+import { CLEANUP_AFTER_TAG, KEEP_TAG, SAFETY_SNAPSHOT_TAG } from "./cleanup-steps.ts";
 import type { RunbookDefinition } from "./types.ts";
 
 export const CLEANUP_RESOURCE_KINDS = [
@@ -47,14 +48,25 @@ export const cleanup: RunbookDefinition<typeof CleanupParamsSchema> = {
   targetTypes: ["account"],
   permissions: [
     {
-      actions: ["ecr:DescribeRepositories", "ecr:DescribeImages", "ecr:ListImages", "ecr:BatchDeleteImage"],
+      actions: [
+        "ecr:DescribeRepositories",
+        "ecr:DescribeImages",
+        "ecr:ListImages",
+        "ecr:ListTagsForResource",
+      ],
       resources: ["arn:aws:ecr:*:*:repository/*"],
-      why: "find untagged or old images and delete them",
+      why: "find untagged or old images and read each repository's owner and opt-out tags",
+    },
+    {
+      actions: ["ecr:BatchDeleteImage"],
+      resources: ["arn:aws:ecr:*:*:repository/*"],
+      why: `delete images found stale and re-checked, never in a repository tagged ${KEEP_TAG}`,
+      condition: { Null: { [`aws:ResourceTag/${KEEP_TAG}`]: "true" } },
     },
     {
       actions: ["ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices", "ecs:DescribeTaskDefinition"],
       resources: ["*"],
-      why: "never delete an image that a running service's task definition uses",
+      why: "never delete an image that a running service's task definition uses (read-only)",
     },
     {
       actions: [
@@ -62,33 +74,66 @@ export const cleanup: RunbookDefinition<typeof CleanupParamsSchema> = {
         "ec2:DescribeSnapshots",
         "ec2:DescribeImages",
         "ec2:DescribeAddresses",
-        "ec2:CreateSnapshot",
-        "ec2:CreateTags",
-        "ec2:DeleteTags",
       ],
       resources: ["*"],
-      why: "find unattached volumes, unused snapshots and idle addresses; mark them; snapshot before deleting",
+      why: "find unattached volumes, unused snapshots and idle addresses (the Describe APIs take no resource)",
+    },
+    {
+      actions: ["ec2:CreateTags"],
+      resources: ["arn:aws:ec2:*:*:volume/*", "arn:aws:ec2:*::snapshot/*", "arn:aws:ec2:*:*:elastic-ip/*"],
+      why:
+        `mark stale resources with ${CLEANUP_AFTER_TAG} and tag the snapshot taken before a volume is ` +
+        "deleted: architech: tag keys only",
+      condition: {
+        "ForAllValues:StringLike": { "aws:TagKeys": "architech:*" },
+        Null: { "aws:TagKeys": "false" },
+      },
+    },
+    {
+      actions: ["ec2:CreateSnapshot"],
+      resources: ["arn:aws:ec2:*:*:volume/*"],
+      why: `snapshot a volume before deleting it: only a volume marked ${CLEANUP_AFTER_TAG}, never one tagged ${KEEP_TAG}`,
+      condition: {
+        StringLike: { [`aws:ResourceTag/${CLEANUP_AFTER_TAG}`]: "*" },
+        Null: { [`aws:ResourceTag/${KEEP_TAG}`]: "true" },
+      },
+    },
+    {
+      actions: ["ec2:CreateSnapshot"],
+      resources: ["arn:aws:ec2:*::snapshot/*"],
+      why: `the snapshot a deletion leaves behind carries ${SAFETY_SNAPSHOT_TAG}, which keeps cleanup away from it`,
+      condition: {
+        StringLike: { [`aws:RequestTag/${SAFETY_SNAPSHOT_TAG}`]: "vol-*" },
+        "ForAllValues:StringLike": { "aws:TagKeys": "architech:*" },
+      },
     },
     {
       actions: ["ec2:DeleteVolume", "ec2:DeleteSnapshot", "ec2:ReleaseAddress"],
-      resources: ["*"],
-      why: "delete what was marked, re-checked and is past its grace period",
-      condition: { StringLike: { "aws:ResourceTag/architech:cleanup-after": "*" } },
+      resources: ["arn:aws:ec2:*:*:volume/*", "arn:aws:ec2:*::snapshot/*", "arn:aws:ec2:*:*:elastic-ip/*"],
+      why: `delete what was marked ${CLEANUP_AFTER_TAG}, re-checked and is past its grace period, never what is tagged ${KEEP_TAG}`,
+      condition: {
+        StringLike: { [`aws:ResourceTag/${CLEANUP_AFTER_TAG}`]: "*" },
+        Null: { [`aws:ResourceTag/${KEEP_TAG}`]: "true" },
+      },
     },
     {
-      actions: ["backup:ListRecoveryPointsByResource"],
+      actions: [
+        "backup:ListBackupVaults",
+        "backup:ListRecoveryPointsByBackupVault",
+        "backup:ListRecoveryPointsByResource",
+      ],
       resources: ["*"],
-      why: "never delete a snapshot that an AWS Backup recovery point uses",
+      why: "never delete a snapshot that an AWS Backup recovery point uses (read-only)",
     },
     {
-      actions: ["logs:DescribeLogGroups", "logs:PutRetentionPolicy"],
+      actions: ["logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:PutRetentionPolicy"],
       resources: ["arn:aws:logs:*:*:log-group:*"],
-      why: "set retention on log groups that have none",
+      why: "find log groups without retention, read their opt-out tags and set a retention on them",
     },
     {
       actions: ["tag:GetResources"],
       resources: ["*"],
-      why: "find resources whose architech:expires-at tag is in the past",
+      why: "find resources whose architech:expires-at tag is in the past (read-only)",
     },
   ],
   example: {

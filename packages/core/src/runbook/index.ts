@@ -1,5 +1,18 @@
 export { CLEANUP_RESOURCE_KINDS, CleanupParamsSchema } from "./cleanup.ts";
 export {
+  DEPLOYMENT_ACCOUNT,
+  DEPLOYMENT_REGION,
+  type DeploymentScope,
+  type GrantLike,
+  isMutatingAction,
+  isWildcardResource,
+  READ_ONLY_VERBS,
+  scopeArn,
+  scopePermission,
+  type UnscopedWrite,
+  unscopedWrites,
+} from "./iam.ts";
+export {
   getRunbook,
   isRunbookName,
   RUNBOOK_NAMES,

@@ -36,14 +36,20 @@ export const rightsize: RunbookDefinition<typeof RightsizeParamsSchema> = {
       why: "watch the target's alarms after a change",
     },
     {
-      actions: [
-        "ecs:ListClusters",
-        "ecs:ListServices",
-        "ecs:DescribeTaskDefinition",
-        "ecs:RegisterTaskDefinition",
-      ],
+      actions: ["ecs:ListClusters", "ecs:ListServices", "ecs:DescribeTaskDefinition"],
       resources: ["*"],
-      why: "find services and register the resized task definition (no resource-level permissions)",
+      why: "find services and read their task definitions (no resource-level permissions)",
+    },
+    {
+      actions: ["ecs:RegisterTaskDefinition"],
+      resources: ["arn:aws:ecs:*:*:task-definition/*"],
+      why: "register the resized copy of a service's task definition, in the same family",
+    },
+    {
+      actions: ["ecs:TagResource"],
+      resources: ["arn:aws:ecs:*:*:task-definition/*"],
+      why: "the resized copy keeps the original's tags, set while registering it; nothing else is tagged",
+      condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
     },
     {
       actions: ["ecs:DescribeServices", "ecs:UpdateService"],
@@ -52,14 +58,19 @@ export const rightsize: RunbookDefinition<typeof RightsizeParamsSchema> = {
     },
     {
       actions: ["iam:PassRole"],
-      resources: ["*"],
-      why: "a re-registered task definition keeps its task and execution roles",
+      resources: ["arn:aws:iam::*:role/*"],
+      why: "a re-registered task definition keeps its task and execution roles, passed to ECS tasks only",
       condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
     },
     {
       actions: ["lambda:GetFunctionConfiguration", "lambda:UpdateFunctionConfiguration", "lambda:GetAlias"],
       resources: ["arn:aws:lambda:*:*:function:*"],
       why: "read and change a function's memory size",
+    },
+    {
+      actions: ["lambda:ListFunctions"],
+      resources: ["*"],
+      why: "find the account's functions to size (the API does not support resource-level permissions)",
     },
   ],
   example: {

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { durationSchema } from "../time/duration.ts";
+import { DEPLOYMENT_REGION } from "./iam.ts";
 import type { RunbookDefinition } from "./types.ts";
+import { RESTORED_TABLE_PREFIX } from "./verify-backup-steps.ts";
 
 export const VerifyBackupParamsSchema = z.strictObject({
   /** Recovery point objective: the newest recovery point must be at most this old. */
@@ -34,27 +36,61 @@ export const verifyBackup: RunbookDefinition<typeof VerifyBackupParamsSchema> = 
         "backup:ListRecoveryPointsByResource",
         "backup:DescribeRecoveryPoint",
         "backup:GetRecoveryPointRestoreMetadata",
-        "backup:StartRestoreJob",
         "backup:DescribeRestoreJob",
       ],
       resources: ["*"],
-      why: "find the latest recovery point and restore it",
+      why: "find the latest recovery point and follow its restore job (read-only)",
+    },
+    {
+      actions: ["backup:StartRestoreJob"],
+      resources: [
+        "arn:aws:backup:*:*:recovery-point:*",
+        "arn:aws:ec2:*::snapshot/*",
+        "arn:aws:dynamodb:*:*:table/*/backup/*",
+      ],
+      why:
+        "restore a recovery point: AWS Backup's own, or an EBS snapshot or DynamoDB backup it manages " +
+        "(the service's own ARN); AWS Backup creates the copy with the restore role",
+    },
+    {
+      actions: ["backup:PutRestoreValidationResult"],
+      resources: ["*"],
+      why: "report the verdict on a restore-testing job (no resource-level permissions: this region only)",
+      condition: { StringEquals: { "aws:RequestedRegion": DEPLOYMENT_REGION } },
     },
     {
       actions: ["iam:PassRole"],
-      resources: ["*"],
-      why: "AWS Backup restores with the restore role",
+      resources: ["arn:aws:iam::*:role/*"],
+      why: "AWS Backup restores with the restore role, passed to AWS Backup only",
       condition: { StringEquals: { "iam:PassedToService": "backup.amazonaws.com" } },
     },
     {
-      actions: ["dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:DeleteTable"],
-      resources: ["arn:aws:dynamodb:*:*:table/architech-restore-*"],
+      actions: [
+        "dynamodb:DescribeTable",
+        "dynamodb:ListTagsOfResource",
+        "dynamodb:Scan",
+        "dynamodb:DeleteTable",
+      ],
+      resources: [`arn:aws:dynamodb:*:*:table/${RESTORED_TABLE_PREFIX}*`],
       why: "validate the restored copy and always delete it (restored copies only)",
     },
     {
-      actions: ["dynamodb:DescribeTable"],
+      actions: ["dynamodb:DescribeTable", "dynamodb:ListTagsOfResource"],
       resources: ["arn:aws:dynamodb:*:*:table/*"],
       why: "compare the restored copy with its source",
+    },
+    {
+      actions: ["ec2:DescribeVolumes"],
+      resources: ["*"],
+      why: "validate a restored EBS volume against its source (the Describe API takes no resource)",
+    },
+    {
+      actions: ["ec2:DeleteVolume"],
+      resources: ["arn:aws:ec2:*:*:volume/*"],
+      why:
+        "always delete the restored EBS volume; only volumes created from a snapshot, as restores are " +
+        "(restored volumes carry no tag of their own)",
+      condition: { ArnLike: { "ec2:ParentSnapshot": "arn:aws:ec2:*::snapshot/*" } },
     },
   ],
   example: {
