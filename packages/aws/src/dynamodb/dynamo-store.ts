@@ -15,6 +15,7 @@ import { createLeaseStore } from "./stores/lease-store.ts";
 import { createRateLimitStore } from "./stores/rate-limit-store.ts";
 import { createRecommendationStore } from "./stores/recommendation-store.ts";
 import { createRunStore } from "./stores/run-store.ts";
+import { createSlackThreadStore } from "./stores/slack-thread-store.ts";
 import { createSwitchStore } from "./stores/switch-store.ts";
 
 /** Options of {@link createDynamoStore}. */
@@ -76,6 +77,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
     ...createRecommendationStore(context),
     ...createBackupReportStore(context),
     ...createSwitchStore(context),
+    ...createSlackThreadStore(context),
     ...createAuditLog(context),
   };
 }

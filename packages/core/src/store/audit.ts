@@ -12,7 +12,7 @@ import {
 } from "./schema.ts";
 
 /** What an audit entry records: a decision (including every suppression), an action, an approval... */
-export const AuditKindSchema = z.enum(["decision", "action", "approval", "switch", "run"]);
+export const AuditKindSchema = z.enum(["decision", "action", "approval", "switch", "run", "access"]);
 export type AuditKind = z.output<typeof AuditKindSchema>;
 
 /** One entry of the append-only audit log. `id` sorts in time order (see `createSortableId`). */

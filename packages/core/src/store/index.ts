@@ -19,6 +19,7 @@ export {
   type StorePage,
   TimestampSchema,
 } from "./schema.ts";
+export * from "./slack-thread.ts";
 export {
   createSortableId,
   nextSortableId,

@@ -9,6 +9,7 @@ import type { LeaseStore } from "./lease.ts";
 import type { RateLimitStore } from "./rate-limit.ts";
 import type { RecommendationStore } from "./recommendation.ts";
 import type { RunStore } from "./run.ts";
+import type { SlackThreadStore } from "./slack-thread.ts";
 import type { SwitchStore } from "./switch.ts";
 
 /**
@@ -35,4 +36,5 @@ export interface Store
     RecommendationStore,
     BackupReportStore,
     SwitchStore,
+    SlackThreadStore,
     AuditLog {}

@@ -10,6 +10,7 @@ import { createLeaseEntity } from "./lease.ts";
 import { createRateWindowEntity } from "./rate-window.ts";
 import { createRecommendationEntity } from "./recommendation.ts";
 import { createRunEntity } from "./run.ts";
+import { createSlackThreadEntity } from "./slack-thread.ts";
 import { createSwitchEntity } from "./switch.ts";
 
 /**
@@ -33,6 +34,7 @@ export function createEntities(config: EntityConfiguration & { table: string }) 
     recommendation: createRecommendationEntity(config),
     backupReport: createBackupReportEntity(config),
     switch: createSwitchEntity(config),
+    slackThread: createSlackThreadEntity(config),
     audit: createAuditEntity(config),
   };
 }
