@@ -136,6 +136,14 @@ export const NotifySchema = z.strictObject({
   slack: z
     .string()
     .regex(/^(#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,})$/, "a channel such as #ops or C0123456789"),
+  /**
+   * Who is on call for this policy: a Slack user id (`U…`/`W…`) or user group id (`S…`). Failures,
+   * circuit-breaker trips and approvals left too long mention them; nothing else does.
+   */
+  oncall: z
+    .string()
+    .regex(/^[UWS][A-Z0-9]{8,}$/, "a Slack user id (U0123456789) or user group id (S0123456789)")
+    .optional(),
 });
 
 const PolicyBaseSchema = z.strictObject({

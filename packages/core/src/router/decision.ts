@@ -15,7 +15,11 @@ export const SUPPRESSION_REASONS = [
 ] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
-export type RejectionReason = "invalid-event" | "unresolved-target";
+/**
+ * Why a signal was refused before any guardrail: not a known event, no target to act on, or a chat
+ * command whose arguments do not read (its detail is a usage line for the person who typed it).
+ */
+export type RejectionReason = "invalid-event" | "unresolved-target" | "invalid-arguments";
 
 /** A decision that started a workflow: in `auto` mode (`start`), `dry-run` mode, or waiting for approval. */
 export interface StartedDecision {

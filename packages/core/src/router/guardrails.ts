@@ -9,6 +9,8 @@ export interface Suppression {
   reason: SuppressionReason;
   detail: string;
   runId?: string;
+  /** Set when this check paused the policy just now (the circuit breaker tripped): the failed runs. */
+  paused?: { failedRunIds: string[] };
 }
 
 export interface GuardrailContext {
@@ -99,7 +101,8 @@ export async function checkCooldown({
 
 /**
  * The circuit breaker: this many failed runs inside the window pause the policy, with a message saying
- * why, until a person resumes it. The pause is itself a switch, so later signals stop at the first check.
+ * why, until a person resumes it. The pause is itself a switch, so later signals stop at the first check:
+ * a suppression from here is always the moment the breaker trips (`paused` says so).
  */
 export async function checkCircuitBreaker(context: GuardrailContext): Promise<Suppression | undefined> {
   const { policy, now, store } = context;
@@ -110,7 +113,7 @@ export async function checkCircuitBreaker(context: GuardrailContext): Promise<Su
   if (failed.length < failures) return undefined;
   const reason = `circuit breaker: ${failed.length} failed runs in ${formatDuration(window)} (last: ${failed[0]?.id}); resume the policy once the cause is fixed`;
   await store.pausePolicy({ policy: policy.name, reason, by: "circuit-breaker" });
-  return { reason: "circuit-open", detail: reason };
+  return { reason: "circuit-open", detail: reason, paused: { failedRunIds: failed.map((run) => run.id) } };
 }
 
 /**

@@ -1,4 +1,12 @@
 export {
+  type CommandRequest,
+  type CommandRequestResult,
+  commandGrammarFor,
+  RUNBOOK_COMMANDS,
+  readCommandRequest,
+  saferMode,
+} from "./command-request.ts";
+export {
   type Decision,
   type RejectedDecision,
   type RejectionReason,
@@ -16,9 +24,18 @@ export type {
   Clock,
   IdSource,
   RunInput,
+  RunTrigger,
   StartWorkflowInput,
   StartWorkflowResult,
   WorkflowStarter,
 } from "./ports.ts";
-export { resolveTarget, type TargetResolution } from "./resolve-target.ts";
+export {
+  type AccountScope,
+  backupResourceTargetOf,
+  resolveTarget,
+  SERVICE_TARGET_FORMS,
+  serviceTargetOf,
+  type TargetResolution,
+} from "./resolve-target.ts";
 export { DEDUPE_TTL_MS, GUARDRAIL_ORDER, type RouterDeps, RUN_LEASE_MS, route, routeEvent } from "./route.ts";
+export { alarmRefOf, runNoticeRefOf } from "./run-notice.ts";

@@ -23,8 +23,28 @@ export interface RunInput {
   approval?: { escalateAfterMs: number; deadlineMs: number; approvers: string[] };
   blastRadius?: { maxCount?: number; maxPercent?: number };
   minAlarmDurationMs?: number;
-  notify?: { slack: string };
-  trigger: { signalId: string; type: string; time: string; summary: Record<string, unknown> };
+  /** The policy's `notify`: where its messages go and who is on call. */
+  notify?: { slack: string; oncall?: string };
+  trigger: RunTrigger;
+}
+
+/** What triggered a run, as its steps and its notices need it. */
+export interface RunTrigger {
+  signalId: string;
+  type: string;
+  time: string;
+  /** The signal's fields, without the raw event. */
+  summary: Record<string, unknown>;
+  /** One line a person reads: what happened (`alarm "checkout-5xx-rate" OK → ALARM …`). */
+  description?: string;
+  /** The CloudWatch alarm that triggered the run: when it entered ALARM (`since`), so runs thread under it. */
+  alarm?: { name: string; arn: string; since: string; reason?: string };
+  /** The person who asked for the run (a chat command): their Slack user id. */
+  requestedBy?: string;
+  /** Why they asked (`--reason`), as they wrote it. */
+  reason?: string;
+  /** What the command asked for beyond the policy (`{ dryRun: true, release: "checkout-api:41" }`). */
+  requested?: Record<string, string | boolean>;
 }
 
 export interface StartWorkflowInput {

@@ -1,5 +1,7 @@
 import type { TargetSpec } from "../policy/policy.ts";
-import type { Signal } from "../signals/signal.ts";
+import { parseArn } from "../signals/arn.ts";
+import { tokenizeCommandText } from "../signals/command-args.ts";
+import type { ChatCommandSignal, Signal } from "../signals/signal.ts";
 import type { Target } from "../target/target.ts";
 
 export type TargetResolution = { ok: true; target: Target } | { ok: false; reason: string };
@@ -12,7 +14,9 @@ export type TargetResolution = { ok: true; target: Target } | { ok: false; reaso
  *   (`function:alias`, the dimension Lambda publishes per alias);
  * - `ecr-repository`: the pushed repository, through the policy's repository → service map;
  * - `event`: what the event itself names — an alarm's dimensions, a deployment's service, a backup job's
- *   resource, or a chat command's argument (`cluster/service` or `function:alias`).
+ *   resource, or a chat command's argument (`cluster/service` or `function:alias`). The router reads a
+ *   chat command against the policy's runbook instead (`readCommandRequest`), which knows each runbook's
+ *   targets; this reading serves callers that have no policy at hand.
  */
 export function resolveTarget(spec: TargetSpec, signal: Signal): TargetResolution {
   if ("type" in spec) return { ok: true, target: spec };
@@ -60,7 +64,7 @@ function fromEvent(signal: Signal): TargetResolution {
         : { ok: true, target: { type: "backup-resource", resourceArn: arn } };
     }
     case "chat-command":
-      return fromCommandArguments(signal.args.slice(1));
+      return fromCommandArguments(signal);
     default:
       return {
         ok: false,
@@ -93,43 +97,120 @@ function fromDimensions(dimensions: Record<string, string>, alarmName: string): 
   };
 }
 
-/** `<cluster>/<service>`, `<service> --cluster <cluster>`, or `<function>:<alias>`. */
-function fromCommandArguments(args: readonly string[]): TargetResolution {
-  const usage = "name the target: <cluster>/<service>, <service> --cluster <cluster>, or <function>:<alias>";
-  let cluster: string | undefined;
-  const positional: string[] = [];
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index] ?? "";
-    if (arg.startsWith("--")) {
-      // Every option takes a value (--cluster prod, --to v41, --reason …): skip it with its value.
-      if (arg === "--cluster") cluster = args[index + 1];
-      index++;
-    } else {
-      positional.push(arg);
+/** The forms an ECS service or a Lambda alias takes in a chat command. */
+export const SERVICE_TARGET_FORMS =
+  "<cluster>/<service>, <service> --cluster <cluster>, or <function>:<alias>";
+
+/** The account and region a bare resource name (a DynamoDB table) is taken to be in. */
+export interface AccountScope {
+  account: string;
+  region: string;
+}
+
+const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_SERVICE = /^([A-Za-z0-9_-]{1,255})\/([A-Za-z0-9_-]{1,255})$/;
+const LAMBDA_ALIAS = /^([A-Za-z0-9_-]{1,140}):([A-Za-z0-9_-]{1,128})$/;
+const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/**
+ * An ECS service or a Lambda alias as a person names it in a chat command: `<cluster>/<service>`,
+ * `<service>` with `--cluster <cluster>`, or `<function>:<alias>`.
+ *
+ * @example
+ * serviceTargetOf("checkout-api", "prod"); // { ok: true, target: { type: "ecs-service", cluster: "prod", service: "checkout-api" } }
+ * serviceTargetOf("payments-webhook:live"); // { ok: true, target: { type: "lambda-alias", functionName: "payments-webhook", alias: "live" } }
+ */
+export function serviceTargetOf(argument: string, cluster?: string): TargetResolution {
+  const usage = `name the target as ${SERVICE_TARGET_FORMS}`;
+  const service = ECS_SERVICE.exec(argument);
+  if (service) {
+    const [, named = "", name = ""] = service;
+    if (cluster !== undefined && cluster !== named) {
+      return { ok: false, reason: `"${argument}" and --cluster ${cluster} name different clusters` };
     }
+    return { ok: true, target: { type: "ecs-service", cluster: named, service: name } };
   }
-  const argument = positional[0];
-  if (argument === undefined) return { ok: false, reason: usage };
-  const name = /^[A-Za-z0-9_-]{1,255}$/;
+  const alias = LAMBDA_ALIAS.exec(argument);
+  if (alias) {
+    if (cluster !== undefined) {
+      return { ok: false, reason: `"${argument}" is a Lambda alias; --cluster is for an ECS service` };
+    }
+    return {
+      ok: true,
+      target: { type: "lambda-alias", functionName: alias[1] ?? "", alias: alias[2] ?? "" },
+    };
+  }
   if (cluster !== undefined) {
-    return name.test(argument) && name.test(cluster)
+    return ECS_NAME.test(argument) && ECS_NAME.test(cluster)
       ? { ok: true, target: { type: "ecs-service", cluster, service: argument } }
       : {
           ok: false,
           reason: `"${argument} --cluster ${cluster}" is not a service and cluster name; ${usage}`,
         };
   }
-  const service = /^([A-Za-z0-9_-]{1,255})\/([A-Za-z0-9_-]{1,255})$/.exec(argument);
-  if (service)
+  return ECS_NAME.test(argument)
+    ? { ok: false, reason: `"${argument}" names no cluster; ${usage}` }
+    : { ok: false, reason: `"${argument}" is not a service or a Lambda alias; ${usage}` };
+}
+
+/**
+ * A resource whose backups `verify-backup` restores, as a person names it: a DynamoDB table or EBS volume
+ * ARN, or a DynamoDB table by name alone (a table in `scope`, the account and region the control plane
+ * acts in).
+ *
+ * @example
+ * backupResourceTargetOf("orders", { account: "123456789012", region: "eu-west-1" });
+ * // { ok: true, target: { type: "backup-resource", resourceArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/orders" } }
+ */
+export function backupResourceTargetOf(argument: string, scope?: AccountScope): TargetResolution {
+  const forms = "a DynamoDB table name, or the ARN of a DynamoDB table or EBS volume";
+  if (argument.startsWith("arn:")) {
+    const arn = parseArn(argument);
+    const table = arn?.service === "dynamodb" && /^table\/[A-Za-z0-9_.-]{3,255}$/.test(arn.resource);
+    const volume = arn?.service === "ec2" && /^volume\/vol-[0-9a-f]{8,17}$/.test(arn.resource);
+    if (arn && arn.region !== "" && /^\d{12}$/.test(arn.account) && (table || volume)) {
+      return { ok: true, target: { type: "backup-resource", resourceArn: argument } };
+    }
     return {
-      ok: true,
-      target: { type: "ecs-service", cluster: service[1] ?? "", service: service[2] ?? "" },
+      ok: false,
+      reason: `"${argument}" is not the ARN of a DynamoDB table or an EBS volume, which verify-backup restores; name ${forms}`,
     };
-  const alias = /^([A-Za-z0-9_-]{1,140}):([A-Za-z0-9_-]{1,128})$/.exec(argument);
-  if (alias)
+  }
+  if (!DYNAMODB_TABLE_NAME.test(argument)) {
+    return { ok: false, reason: `"${argument}" is not a DynamoDB table name; name ${forms}` };
+  }
+  if (scope === undefined) {
     return {
-      ok: true,
-      target: { type: "lambda-alias", functionName: alias[1] ?? "", alias: alias[2] ?? "" },
+      ok: false,
+      reason: `name the table by its ARN (arn:aws:dynamodb:<region>:<account>:table/${argument}): the account and region of "${argument}" are not known here`,
     };
-  return { ok: false, reason: `"${argument}" names no cluster; ${usage}` };
+  }
+  return {
+    ok: true,
+    target: {
+      type: "backup-resource",
+      resourceArn: `arn:aws:dynamodb:${scope.region}:${scope.account}:table/${argument}`,
+    },
+  };
+}
+
+/** The target words of a chat command: its first argument, and `--cluster`. */
+function fromCommandArguments(signal: ChatCommandSignal): TargetResolution {
+  const usage = `name the target: ${SERVICE_TARGET_FORMS}`;
+  const words = tokenizeCommandText(signal.text);
+  const args = words.ok ? words.tokens.slice(1) : signal.args.slice(1);
+  let cluster: string | undefined;
+  const positional: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] ?? "";
+    if (arg.startsWith("--")) {
+      // Options that take a value (--cluster prod, --to v41, --reason …) are skipped with it.
+      if (arg === "--cluster") cluster = args[index + 1];
+      if (arg !== "--dry-run") index++;
+    } else {
+      positional.push(arg);
+    }
+  }
+  const argument = positional[0];
+  return argument === undefined ? { ok: false, reason: usage } : serviceTargetOf(argument, cluster);
 }

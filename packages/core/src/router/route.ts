@@ -2,13 +2,16 @@ import { createHash } from "node:crypto";
 import type { Policy } from "../policy/policy.ts";
 import type { EcsPort } from "../ports/ecs.ts";
 import { ResourceNotFoundError } from "../ports/errors.ts";
+import type { Notifier, RunNotice } from "../ports/notifier.ts";
 import { type RecordReleaseResult, recordEcsRelease } from "../releases/releases.ts";
 import { getRunbook, type RunbookName } from "../runbook/registry.ts";
+import { describeSignal } from "../signals/describe.ts";
 import { normalizeEvent } from "../signals/normalize.ts";
 import type { AlarmSignal, DeploymentSignal, Signal } from "../signals/signal.ts";
-import type { Run } from "../store/run.ts";
+import type { Run, RunMode } from "../store/run.ts";
 import type { Store } from "../store/store.ts";
 import { targetKey as keyOfTarget, type Target } from "../target/target.ts";
+import { type CommandRequest, readCommandRequest } from "./command-request.ts";
 import type { Decision, RouteResult, RunAnnotation, SuppressedDecision } from "./decision.ts";
 import { executionNameFor } from "./execution-name.ts";
 import {
@@ -23,8 +26,9 @@ import {
   takeRateSlot,
 } from "./guardrails.ts";
 import type { PolicyIndex } from "./policy-index.ts";
-import type { Clock, IdSource, RunInput, WorkflowStarter } from "./ports.ts";
-import { resolveTarget } from "./resolve-target.ts";
+import type { Clock, IdSource, RunInput, RunTrigger, WorkflowStarter } from "./ports.ts";
+import { type AccountScope, resolveTarget, type TargetResolution } from "./resolve-target.ts";
+import { alarmRefOf, runNoticeRefOf } from "./run-notice.ts";
 
 export interface RouterDeps {
   store: Store;
@@ -34,6 +38,16 @@ export interface RouterDeps {
   policies: PolicyIndex;
   /** ECS, to read what a completed deployment rolled out; without it deployments are not recorded. */
   ecs?: EcsPort;
+  /**
+   * Where runs are announced to people (run started, circuit breaker tripped). Without it nothing is
+   * announced; a notifier that fails never changes a decision.
+   */
+  notifier?: Notifier;
+  /**
+   * The account and region the control plane acts in: a chat command that names a DynamoDB table by name
+   * alone means a table there. Without it such a command must give the table's ARN.
+   */
+  account?: AccountScope;
 }
 
 /** EventBridge retries a delivery for up to 24 hours; a key is kept for twice that. */
@@ -43,6 +57,11 @@ export const RUN_LEASE_MS = 2 * 3_600_000;
 /** Signals are stored with their runs; a raw event above this size is left out of the stored copy. */
 const MAX_STORED_RAW_BYTES = 32 * 1024;
 const ROUTER = "router";
+/**
+ * Deciders racing on the same failures all trip the circuit breaker; one of them announces it. A trip on
+ * the same failures after this long (the policy resumed, then paused again) is announced again.
+ */
+const CIRCUIT_NOTICE_DEDUPE_MS = 5 * 60_000;
 
 /**
  * The guardrails, in the order they are checked. Cheap reads come first and writes last, so that a
@@ -140,7 +159,22 @@ export async function routeEvent(raw: unknown, deps: RouterDeps): Promise<RouteR
 
 async function decide(policy: Policy, signal: Signal, deps: RouterDeps): Promise<Decision> {
   const { store, clock, ids } = deps;
-  const resolved = resolveTarget(policy.target, signal);
+  // A chat command is read against the runbook the policy runs: its target, and what it asks for.
+  const read = signal.type === "chat-command" ? readCommandRequest(policy, signal, deps.account) : undefined;
+  if (read && !read.ok) {
+    const decision: Decision = {
+      kind: "rejected",
+      policy: policy.name,
+      reason: read.reason,
+      detail: read.detail,
+    };
+    await auditDecision(store, decision, signal);
+    return decision;
+  }
+  const request = read?.request;
+  const resolved: TargetResolution = request
+    ? { ok: true, target: request.target }
+    : resolveTarget(policy.target, signal);
   const runbook = getRunbook(policy.runbook);
   if (!resolved.ok || !runbook.targetTypes.includes(resolved.target.type)) {
     const detail = resolved.ok
@@ -152,16 +186,18 @@ async function decide(policy: Policy, signal: Signal, deps: RouterDeps): Promise
   }
   const target = resolved.target;
   const targetKey = keyOfTarget(target);
+  const mode: RunMode = request?.mode ?? policy.mode;
   const context: GuardrailContext = { policy, targetKey, now: clock.now(), store };
 
   const suppress = async (suppression: Suppression): Promise<Decision> => {
+    const { paused: _paused, ...rest } = suppression;
     const decision: SuppressedDecision = {
       kind: "suppressed",
       policy: policy.name,
       targetKey,
-      ...suppression,
+      ...rest,
     };
-    await auditDecision(store, decision, signal);
+    await auditDecision(store, decision, signal, request);
     return decision;
   };
 
@@ -179,7 +215,7 @@ async function decide(policy: Policy, signal: Signal, deps: RouterDeps): Promise
     const earlier = await store.getRun(claim.runId);
     if (earlier && earlier.executionArn === undefined && !["failed", "cancelled"].includes(earlier.status)) {
       // The first delivery decided to start but did not get the workflow started: finish that start.
-      return startRun(earlier, policy, target, signal, deps, true);
+      return startRun(earlier, policy, target, signal, deps, true, request);
     }
     return suppress({
       reason: "duplicate",
@@ -190,10 +226,12 @@ async function decide(policy: Policy, signal: Signal, deps: RouterDeps): Promise
 
   for (const check of [checkCooldown, checkCircuitBreaker, checkRateLimit, checkConcurrency]) {
     const suppression = await check(context);
-    if (suppression) return suppress(suppression);
+    if (!suppression) continue;
+    if (suppression.paused) await announceCircuitBreaker(policy, suppression, runId, deps);
+    return suppress(suppression);
   }
 
-  const leaseMs = RUN_LEASE_MS + (policy.mode === "approve" ? policy.approval.deadline : 0);
+  const leaseMs = RUN_LEASE_MS + (mode === "approve" ? policy.approval.deadline : 0);
   const lease = await store.acquireLease({ target: targetKey, owner: runId, ttlMs: leaseMs });
   if (!lease.acquired) {
     return suppress({
@@ -214,11 +252,12 @@ async function decide(policy: Policy, signal: Signal, deps: RouterDeps): Promise
     runbook: policy.runbook,
     target: targetKey,
     signal: storedSignal(signal),
-    mode: policy.mode,
-    status: policy.mode === "approve" ? "awaiting-approval" : "pending",
+    mode,
+    status: mode === "approve" ? "awaiting-approval" : "pending",
   });
   const run = created.created ? created.run : created.existing;
-  if (policy.guardrails.cooldown > 0) {
+  // A dry run a person asked for changes nothing, so it leaves no cooldown: the real run may follow it.
+  if (policy.guardrails.cooldown > 0 && !request?.modeLowered) {
     await store.startCooldown({
       policy: policy.name,
       target: targetKey,
@@ -227,7 +266,7 @@ async function decide(policy: Policy, signal: Signal, deps: RouterDeps): Promise
       reason: `run ${runId} started`,
     });
   }
-  return startRun(run, policy, target, signal, deps, false);
+  return startRun(run, policy, target, signal, deps, false, request);
 }
 
 async function startRun(
@@ -237,6 +276,7 @@ async function startRun(
   signal: Signal,
   deps: RouterDeps,
   redrive: boolean,
+  request: CommandRequest | undefined,
 ): Promise<Decision> {
   const { store, workflows } = deps;
   const targetKey = keyOfTarget(target);
@@ -254,12 +294,14 @@ async function startRun(
     };
   }
   const executionName = executionNameFor(policy.name, signal.id);
+  // The run's mode was decided when it was created (a redrive keeps it).
+  const mode = run.mode;
   const input: RunInput = {
     runId: run.id,
     policy: policy.name,
     runbook: policy.runbook as RunbookName,
-    mode: policy.mode,
-    params: policy.params as Record<string, unknown>,
+    mode,
+    params: request?.params ?? (policy.params as Record<string, unknown>),
     target: target as Record<string, unknown>,
     targetKey,
     lease: { owner: lease.owner, token: lease.token, expiresAt: lease.expiresAt },
@@ -274,14 +316,9 @@ async function startRun(
       ? { minAlarmDurationMs: policy.guardrails.minAlarmDuration }
       : {}),
     ...(policy.notify ? { notify: policy.notify } : {}),
-    trigger: {
-      signalId: signal.id,
-      type: signal.type,
-      time: signal.time ?? run.createdAt,
-      summary: summarize(signal),
-    },
+    trigger: runTrigger(signal, run, request),
   };
-  const kind = policy.mode === "auto" ? "start" : policy.mode === "approve" ? "await-approval" : "dry-run";
+  const kind = mode === "auto" ? "start" : mode === "approve" ? "await-approval" : "dry-run";
   // The decision is audited before the workflow starts, so the log reads in causal order: the decision,
   // then what the run did. A start that then fails transiently is retried under the same decision.
   if (!redrive) {
@@ -299,6 +336,7 @@ async function startRun(
         alreadyStarted: false,
       },
       signal,
+      request,
     );
   }
   let started: { executionArn: string; alreadyStarted: boolean };
@@ -323,7 +361,14 @@ async function startRun(
     }
     throw error;
   }
+  // The ARN is recorded before anything slower happens: the workflow may move the run on at any moment.
   await store.transitionRun({ id: run.id, to: run.status, executionArn: started.executionArn });
+  // Announced by the delivery that started the execution: a redrive that finds it already started
+  // leaves the announcement to the delivery that started it.
+  if (!started.alreadyStarted) {
+    const status = kind === "start" ? "pending" : kind === "await-approval" ? "awaiting-approval" : "dry-run";
+    await announce(deps.notifier, { kind: "run-started", run: runNoticeRefOf(input), status });
+  }
   if (redrive) {
     await store.appendAudit({
       kind: "run",
@@ -406,15 +451,25 @@ async function settleRunsOfResolvedAlarm(signal: AlarmSignal, deps: RouterDeps):
   return annotations;
 }
 
-async function auditDecision(store: Store, decision: Decision, signal: Signal): Promise<void> {
+/**
+ * Audits a decision. A decision on a chat command names the person who typed it as the actor, with their
+ * reason and what they asked for; every other decision is the router's own.
+ */
+async function auditDecision(
+  store: Store,
+  decision: Decision,
+  signal: Signal,
+  request?: CommandRequest,
+): Promise<void> {
   const reason =
     decision.kind === "suppressed" || decision.kind === "rejected"
       ? decision.detail
       : `${decision.kind === "start" ? "started" : decision.kind} ${decision.runbook} on ${decision.targetKey} (${decision.executionName})`;
+  const requestedBy = signal.type === "chat-command" ? signal.userId : undefined;
   await store.appendAudit({
     kind: "decision",
     action: decision.kind,
-    actor: ROUTER,
+    actor: requestedBy ?? ROUTER,
     reason: reason.slice(0, 4000),
     ...(decision.policy ? { policy: decision.policy } : {}),
     ...("targetKey" in decision && decision.targetKey ? { target: decision.targetKey } : {}),
@@ -424,7 +479,67 @@ async function auditDecision(store: Store, decision: Decision, signal: Signal): 
       signalType: signal.type,
       ...(decision.kind === "suppressed" || decision.kind === "rejected" ? { reason: decision.reason } : {}),
       ...("alreadyStarted" in decision ? { alreadyStarted: decision.alreadyStarted } : {}),
+      ...(requestedBy !== undefined ? { requestedBy } : {}),
+      ...(request?.reason !== undefined ? { requestReason: request.reason } : {}),
+      ...(request && Object.keys(request.requested).length > 0 ? { requested: request.requested } : {}),
     },
+  });
+}
+
+/** What triggered a run, for its input: the signal, and for a chat command who asked, why and for what. */
+function runTrigger(signal: Signal, run: Run, request: CommandRequest | undefined): RunTrigger {
+  const alarm = signal.type === "alarm" ? alarmRefOf(signal) : undefined;
+  return {
+    signalId: signal.id,
+    type: signal.type,
+    time: signal.time ?? run.createdAt,
+    summary: summarize(signal),
+    description: describeSignal(signal),
+    ...(alarm ? { alarm } : {}),
+    ...(signal.type === "chat-command" ? { requestedBy: signal.userId } : {}),
+    ...(request?.reason !== undefined ? { reason: request.reason } : {}),
+    ...(request && Object.keys(request.requested).length > 0 ? { requested: request.requested } : {}),
+  };
+}
+
+/** A notice must never change a decision: a notifier that throws (it should not) is ignored. */
+async function announce(notifier: Notifier | undefined, notice: RunNotice): Promise<void> {
+  if (!notifier) return;
+  try {
+    await notifier.announce(notice);
+  } catch {
+    // Deliberately ignored: the decision stands whether or not people heard of it.
+  }
+}
+
+/**
+ * The circuit breaker paused the policy: say so once. Deciders that race on the same failures each trip
+ * it; a claim on those failures lets exactly one of them announce.
+ */
+async function announceCircuitBreaker(
+  policy: Policy,
+  suppression: Suppression,
+  runId: string,
+  deps: RouterDeps,
+): Promise<void> {
+  if (!deps.notifier || !suppression.paused) return;
+  const failures = [...suppression.paused.failedRunIds].sort().join(",");
+  try {
+    const claim = await deps.store.claimDedupe({
+      policy: policy.name,
+      key: dedupeKey(`circuit-breaker\u0000${failures}`),
+      runId,
+      ttlMs: CIRCUIT_NOTICE_DEDUPE_MS,
+    });
+    if (!claim.claimed) return;
+  } catch {
+    // The claim only keeps racing deciders from repeating the notice: without it, announce all the same.
+  }
+  await announce(deps.notifier, {
+    kind: "circuit-breaker",
+    policy: policy.name,
+    ...(policy.notify ? { notify: policy.notify } : {}),
+    detail: suppression.detail,
   });
 }
 

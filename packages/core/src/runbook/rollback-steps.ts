@@ -29,6 +29,8 @@ export interface RollbackPlan extends Record<string, unknown> {
 
 interface Params {
   to: "last-known-good" | "previous";
+  /** Exactly this release, as a person named it (`--to`). */
+  release?: string;
   steadyStateTimeout: number;
   verifyWindow: number;
 }
@@ -37,6 +39,7 @@ function params(call: StepCall): Params {
   const p = call.run.params as Partial<Params>;
   return {
     to: p.to ?? "last-known-good",
+    ...(typeof p.release === "string" && p.release.trim() !== "" ? { release: p.release.trim() } : {}),
     steadyStateTimeout: p.steadyStateTimeout ?? 900_000,
     verifyWindow: p.verifyWindow ?? 600_000,
   };
@@ -63,6 +66,70 @@ function describeRelease(release: Release): string {
   return release.imageTag ? `${name} (${release.imageTag})` : name;
 }
 
+/** Whether a person's name for a release (`--to`) names this deployment's release. */
+function namesRelease(deployment: Deployment, name: string): boolean {
+  const taskDefinition = deployment.taskDefinitionArn;
+  return (
+    deployment.id === name ||
+    deployment.imageTag === name ||
+    deployment.imageDigest === name ||
+    deployment.lambdaVersion === name ||
+    (taskDefinition !== undefined &&
+      (taskDefinition === name ||
+        taskDefinition.split("/").pop() === name ||
+        String(deployment.taskDefinitionRevision ?? taskDefinition.split(":").pop()) === name))
+  );
+}
+
+/**
+ * The release a person asked for by name: it must be in the release history, name one release only, not
+ * be the one the target runs, and be older than it — first deployed before the current release was, so
+ * that a rollback can never roll forward. Anything else is a refusal with its reason.
+ */
+function requestedRelease(
+  name: string,
+  history: readonly Deployment[],
+  current: Release,
+  currentIndex: number,
+  targetKey: string,
+  releaseKey: (d: Deployment) => string | undefined,
+): { chosen: Deployment } | { refusal: string } {
+  const matching = history.filter((d) => namesRelease(d, name));
+  if (matching.length === 0) {
+    return {
+      refusal: `release ${name} is not in the release history of ${targetKey}; a rollback only returns to a release it knows`,
+    };
+  }
+  const releases = [...new Set(matching.map(releaseKey))];
+  if (releases.length > 1) {
+    const named = matching
+      .filter((d, index) => matching.findIndex((o) => releaseKey(o) === releaseKey(d)) === index)
+      .map((d) => describeRelease(releaseOf(d)));
+    return {
+      refusal: `release ${name} names ${releases.length} releases of ${targetKey} (${named.join(", ")}); name one by its task definition or version`,
+    };
+  }
+  const chosen = matching[0] as Deployment;
+  const chosenKey = releaseKey(chosen);
+  const currentRelease = history[currentIndex];
+  if (currentRelease && releaseKey(currentRelease) === chosenKey) {
+    return { refusal: `${targetKey} already runs ${describeRelease(current)}; nothing to roll back` };
+  }
+  if (!currentRelease) {
+    return {
+      refusal: `${targetKey} runs ${describeRelease(current)}, which is not in its release history, so whether ${name} is older cannot be told; not rolling back`,
+    };
+  }
+  const firstDeployed = (key: string | undefined) =>
+    Math.min(...history.filter((d) => releaseKey(d) === key).map((d) => Date.parse(d.deployedAt)));
+  if (firstDeployed(chosenKey) >= firstDeployed(releaseKey(currentRelease))) {
+    return {
+      refusal: `${describeRelease(releaseOf(chosen))} was deployed after ${describeRelease(current)}, which ${targetKey} runs; a rollback never rolls forward`,
+    };
+  }
+  return { chosen };
+}
+
 function releaseOf(deployment: Deployment): Release {
   return {
     ...(deployment.taskDefinitionArn ? { taskDefinitionArn: deployment.taskDefinitionArn } : {}),
@@ -74,12 +141,13 @@ function releaseOf(deployment: Deployment): Release {
 
 /**
  * Plans the rollback: what the target runs now, and the release to return to — the newest known-good
- * release deployed before the current one (or simply the previous release, when the policy says so). No
- * such release is a refusal with its reason, never a guess.
+ * release deployed before the current one (or simply the previous release, when the policy says so), or
+ * exactly the release a person asked for (`release`), when it is older than the current one. No such
+ * release is a refusal with its reason, never a guess.
  */
 export const plan: StepHandler = async (call, { ports, store, clock }) => {
   const target = rollbackTarget(call);
-  const { to } = params(call);
+  const { to, release } = params(call);
   const now = clock.now();
   let current: Release;
   if (target.kind === "ecs") {
@@ -99,7 +167,20 @@ export const plan: StepHandler = async (call, { ports, store, clock }) => {
   if (currentRelease) Object.assign(current, releaseOf(currentRelease));
 
   let chosen: Deployment | undefined;
-  if (to === "previous") {
+  let requestRefusal: string | undefined;
+  if (release !== undefined) {
+    const releaseKey = (d: Deployment) => (target.kind === "ecs" ? d.taskDefinitionArn : d.lambdaVersion);
+    const requested = requestedRelease(
+      release,
+      history,
+      current,
+      currentIndex,
+      call.run.targetKey,
+      releaseKey,
+    );
+    if ("chosen" in requested) chosen = requested.chosen;
+    else requestRefusal = requested.refusal;
+  } else if (to === "previous") {
     chosen = currentIndex >= 0 ? history.slice(currentIndex + 1).find((d) => !sameRelease(d)) : history[0];
   } else {
     chosen = await store.findLastKnownGood({
@@ -130,13 +211,13 @@ export const plan: StepHandler = async (call, { ports, store, clock }) => {
     approvalTimeoutSeconds,
   };
 
-  let refusal: string | undefined;
-  if (!chosen) {
+  let refusal = requestRefusal;
+  if (refusal === undefined && !chosen) {
     refusal =
       to === "previous"
         ? `no release of ${call.run.targetKey} before ${describeRelease(current)} in the deployment history`
         : `no known-good release of ${call.run.targetKey} older than the one it runs (${describeRelease(current)}); nothing safe to roll back to`;
-  } else if (sameRelease(chosen)) {
+  } else if (refusal === undefined && chosen && sameRelease(chosen)) {
     refusal = `${call.run.targetKey} already runs ${describeRelease(current)}, its last known-good release`;
   }
   if (refusal || !chosen) {
@@ -147,10 +228,11 @@ export const plan: StepHandler = async (call, { ports, store, clock }) => {
     } satisfies RollbackPlan;
   }
   const targetRelease = releaseOf(chosen);
+  const asked = release !== undefined ? `, as asked${chosen.knownGood ? "" : "; not known-good"}` : "";
   return {
     ...base,
     target: targetRelease,
-    summary: `roll ${call.run.targetKey} back from ${describeRelease(current)} to ${describeRelease(targetRelease)}${alarmName ? ` (alarm ${alarmName})` : ""}`,
+    summary: `roll ${call.run.targetKey} back from ${describeRelease(current)} to ${describeRelease(targetRelease)}${asked}${alarmName ? ` (alarm ${alarmName})` : ""}`,
   } satisfies RollbackPlan;
 };
 

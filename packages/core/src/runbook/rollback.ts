@@ -5,6 +5,12 @@ import type { RunbookDefinition } from "./types.ts";
 export const RollbackParamsSchema = z.strictObject({
   /** Which release to return to: the newest one that baked healthy, or simply the one before. */
   to: z.enum(["last-known-good", "previous"]).default("last-known-good"),
+  /**
+   * Exactly this release instead (a person's `--to`): a task definition (`family:revision`, its ARN or
+   * revision), an image tag or digest, a Lambda version, or a deployment id. It must be in the service's
+   * release history and older than the release it runs; otherwise the run refuses.
+   */
+  release: z.string().trim().min(1).max(2048).optional(),
   /** How long a release must run with its alarms quiet before it counts as known-good. */
   bakeTime: durationSchema({ min: "1m", max: "1d" }).prefault("15m"),
   /** How long to wait for the service to reach steady state after rolling back. */

@@ -30,6 +30,21 @@ export {
   CloudWatchAlarmStateChangeEventSchema,
   CloudWatchAlarmStateSchema,
 } from "./cloudwatch-alarm.ts";
+export {
+  COMMAND_OPTIONS,
+  type CommandArgumentsResult,
+  type CommandGrammar,
+  type CommandOptionName,
+  type CommandOptions,
+  chatCommandWords,
+  commandUsage,
+  MAX_REASON_LENGTH,
+  type ParsedCommandArguments,
+  parseChatCommand,
+  parseCommandArguments,
+  type TokenizeResult,
+  tokenizeCommandText,
+} from "./command-args.ts";
 export { describeSignal } from "./describe.ts";
 export { type EcrImageActionEvent, EcrImageActionEventSchema } from "./ecr-image-action.ts";
 export { type EcsDeploymentStateChangeEvent, EcsDeploymentStateChangeEventSchema } from "./ecs-deployment.ts";

@@ -238,7 +238,10 @@ export const ChatCommandSignalSchema = z.object({
   platform: z.literal("slack"),
   command: z.string(),
   text: z.string(),
-  /** `text` split on whitespace. */
+  /**
+   * `text` split on whitespace, quotes and all. Commands are parsed from `text` with quotes honoured
+   * (`chatCommandWords`, `parseChatCommand`), so that `--reason "bad deploy"` stays one argument.
+   */
   args: z.array(z.string()),
   userId: z.string(),
   userName: z.string().nullable(),
