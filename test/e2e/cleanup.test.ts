@@ -1,6 +1,6 @@
 import { normalizeEvent, route, type StartedDecision } from "@architech/core";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type ControlPlane, startControlPlane, stopDatabase, waitFor } from "./harness.ts";
+import { type ControlPlane, slackMessageOfRun, startControlPlane, stopDatabase, waitFor } from "./harness.ts";
 
 const policy = (mode: string, params: string, guardrails = "") => `
 name: cleanup-estate
@@ -81,11 +81,21 @@ describe("cleanup on the embedded runtime", () => {
     const volume = plane.sandbox.resources.ec2.volumes.find((v) => v.id === "vol-0bbb0000000000001");
     expect(volume?.tags["architech:cleanup-after"]).toBeDefined();
 
+    // One digest per owner, in the thread of the run's one message, which ends as succeeded.
     const owners = new Set(marked.items.map((m) => m.owner ?? "(no owner tag)"));
-    const digests = plane.sandbox.notifications.filter((n) => n.text.includes("marked for cleanup"));
+    const runMessage = await slackMessageOfRun(plane, decision.runId);
+    expect(runMessage?.text).toContain("succeeded");
+    expect(runMessage?.threadTs).toBeUndefined();
+    const digests = plane.sandbox.slack.messages.filter((m) =>
+      JSON.stringify(m.blocks).includes("Marked for cleanup"),
+    );
     expect(digests).toHaveLength(owners.size);
-    expect(digests.filter((n) => n.text.startsWith("team-b:"))).toHaveLength(1);
-    expect(digests.find((n) => n.text.startsWith("team-b:"))?.text).toContain("vol-0bbb0000000000002");
+    expect(digests.every((m) => m.channel === "#platform" && m.threadTs === runMessage?.ts)).toBe(true);
+    expect(plane.sandbox.slack.messages).toHaveLength(owners.size + 1);
+    const teamB = digests.filter((m) => m.text.startsWith("team-b:"));
+    expect(teamB).toHaveLength(1);
+    expect(JSON.stringify(teamB[0]?.blocks)).toContain("vol-0bbb0000000000002");
+    expect(JSON.stringify(teamB[0]?.blocks)).toContain("architech:keep=&lt;reason&gt;");
 
     const retention = mutations().filter((a) => a.operation === "logs.putRetentionPolicy");
     expect(retention.map((a) => a.target)).toEqual(

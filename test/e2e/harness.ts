@@ -12,6 +12,7 @@ import {
   type EmbeddedDynamoDb,
   LocalStepFunctions,
   loadSandboxFile,
+  type RecordedSlackMessage,
   type SandboxAccount,
   seedReleaseHistory,
   startEmbeddedDynamoDb,
@@ -46,8 +47,9 @@ export async function startControlPlane(options: { history?: boolean } = {}): Pr
   await ensureTable({ client: db.client, tableName });
   const clock = new VirtualClock({ start: new Date(START) });
   const seed = await loadSandboxFile("sandbox/default.yaml");
-  const sandbox = createSandboxAccount({ seed, clock });
   const store = createDynamoStore({ client: db.client, tableName, clock });
+  // Slack is the sandbox's recorder; which message is whose is kept in the store, as on AWS.
+  const sandbox = createSandboxAccount({ seed, clock, slackThreads: store });
   if (options.history !== false) {
     await seedReleaseHistory({ seed, start: clock.now(), store, bakeTimeMs: 15 * 60_000 });
   }
@@ -88,6 +90,7 @@ export async function startControlPlane(options: { history?: boolean } = {}): Pr
         ids: { newRunId: () => `run-${tableName}-${++runs}` },
         policies: new PolicyIndex(policies.map((p): Policy => p.policy)),
         ecs: sandbox.ports.ecs,
+        notifier: sandbox.ports.notifier,
       };
     },
     async stop() {
@@ -111,4 +114,21 @@ export async function waitFor<T>(read: () => Promise<T | undefined>): Promise<T>
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error("timed out waiting");
+}
+
+/** A run's one Slack message as it reads now, found the way the notifier finds it (kept in the store). */
+export async function slackMessageOfRun(
+  plane: ControlPlane,
+  runId: string,
+): Promise<RecordedSlackMessage | undefined> {
+  const kept = await plane.store.getSlackThread({ subject: "run", id: runId });
+  if (kept === undefined) return undefined;
+  return plane.sandbox.slack.messages.find((m) => m.channel === kept.channel && m.ts === kept.ts);
+}
+
+/** The approval buttons of a message: each one's `action_id` and `value`. */
+export function buttonsOf(message: RecordedSlackMessage | undefined): { action_id: string; value: string }[] {
+  return (message?.blocks ?? [])
+    .filter((block) => block.type === "actions")
+    .flatMap((block) => block.elements as { action_id: string; value: string }[]);
 }

@@ -1,7 +1,14 @@
 import { normalizeEvent, type Signal, type StartedDecision } from "@architech/core";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { alarmEvent } from "../integration/router/fakes.ts";
-import { type ControlPlane, startControlPlane, stopDatabase, waitFor } from "./harness.ts";
+import {
+  buttonsOf,
+  type ControlPlane,
+  slackMessageOfRun,
+  startControlPlane,
+  stopDatabase,
+  waitFor,
+} from "./harness.ts";
 
 const policy = (mode: string, extra = "") => `
 name: rollback-on-errors
@@ -17,7 +24,7 @@ runbook: rollback
 params: { verifyWindow: 10m }
 target: { from: alarm-dimensions }
 mode: ${mode}
-notify: { slack: "#oncall" }
+notify: { slack: "#oncall", oncall: S0PLATFORMONCALL }
 ${extra}`;
 
 const CHECKOUT = "ecs-service:prod/checkout-api";
@@ -78,7 +85,46 @@ describe("rollback on the embedded runtime", () => {
     expect(updates.map((a) => a.target)).toEqual([CHECKOUT]);
     const audit = await plane.store.listAuditByRun({ runId: decision.runId, order: "oldest-first" });
     expect(audit.items.map((e) => e.action)).toEqual(["start", "rolled-back", "succeeded"]);
-    expect(plane.sandbox.notifications.at(-1)?.text).toContain("succeeded");
+  });
+
+  it("says so in one Slack message, updated in place to succeeded, in the alarm's thread", async () => {
+    const decision = await startRollback("auto");
+    await plane.runner.waitForExecution(decision.executionArn);
+
+    const [alarm, ...replies] = plane.sandbox.slack.messages;
+    expect(alarm?.channel).toBe("#oncall");
+    expect(alarm?.threadTs).toBeUndefined();
+    expect(alarm?.text).toContain("Alarm checkout-api-5xx-rate in ALARM");
+    expect(replies).toHaveLength(1);
+    const message = await slackMessageOfRun(plane, decision.runId);
+    expect(message).toBe(replies[0]);
+    expect(message?.threadTs).toBe(alarm?.ts);
+    expect(message?.text).toContain("succeeded");
+    expect(message?.history.map((v) => v.text)).toEqual([
+      expect.stringContaining("started"),
+      expect.stringContaining("acting: roll ecs-service:prod/checkout-api back"),
+      expect.stringContaining("succeeded"),
+    ]);
+    expect(JSON.stringify(message?.blocks)).not.toContain("subteam");
+  });
+
+  it("finishes the run when Slack refuses every message, and reports what it could not say", async () => {
+    plane.sandbox.injectFault({
+      operation: "slack.*",
+      error: "access-denied",
+      times: Number.POSITIVE_INFINITY,
+    });
+
+    const decision = await startRollback("auto");
+    const execution = await plane.runner.waitForExecution(decision.executionArn);
+
+    expect(execution.status).toBe("SUCCEEDED");
+    expect((await plane.store.getRun(decision.runId))?.status).toBe("succeeded");
+    expect(plane.sandbox.slack.messages).toEqual([]);
+    expect(plane.sandbox.notifierFailures.map((f) => f.kind)).toEqual(
+      expect.arrayContaining(["run-started", "run-progress", "run-finished"]),
+    );
+    expect(plane.sandbox.notifierFailures.every((f) => f.error.includes("chat:PostMessage"))).toBe(true);
   });
 
   it("refuses when there is no known-good release to return to, and changes nothing", async () => {
@@ -125,7 +171,15 @@ describe("rollback on the embedded runtime", () => {
       BAD,
     );
     expect((await plane.store.getLease(CHECKOUT))?.released).toBe(true);
-    expect(plane.sandbox.notifications.at(-1)).toMatchObject({ severity: "failure", channel: "#oncall" });
+    const message = await slackMessageOfRun(plane, decision.runId);
+    expect(message?.text).toMatch(/^<!subteam\^S0PLATFORMONCALL> .*failed/);
+    // The message said "started" first: an edit pages nobody, so the on-call is mentioned in a reply.
+    const page = plane.sandbox.slack.messages.filter(
+      (m) => m.threadTs === message?.threadTs && m !== message,
+    );
+    expect(page.map((m) => m.text)).toEqual([
+      expect.stringMatching(/^<!subteam\^S0PLATFORMONCALL> .*failed/),
+    ]);
   });
 
   it("retries a throttled rollback and still succeeds", async () => {
@@ -174,10 +228,17 @@ describe("rollback on the embedded runtime", () => {
     const approval = await waitFor(() => plane.store.getApproval(approvalId));
     expect(approval.taskToken).toBeTruthy();
     const message = await waitFor(async () =>
-      plane.sandbox.notifications.find((n) => n.text.includes(approvalId)),
+      plane.sandbox.slack.messages.find((m) => buttonsOf(m).length > 0),
     );
     expect(message.channel).toBe("#oncall");
-    expect(message.text).not.toContain(approval.taskToken);
+    expect(buttonsOf(message)).toEqual([
+      expect.objectContaining({ action_id: "approve", value: approvalId }),
+      expect.objectContaining({ action_id: "deny", value: approvalId }),
+    ]);
+    expect(JSON.stringify(plane.sandbox.slack.messages)).not.toContain(approval.taskToken);
+    const runMessage = await slackMessageOfRun(plane, decision.runId);
+    expect(runMessage?.text).toContain("awaiting approval");
+    expect(message.threadTs).toBe(runMessage?.threadTs);
     expect(plane.sandbox.actions.filter((a) => a.via !== "scenario")).toEqual([]);
 
     const decided = await plane.store.decideApproval({
@@ -200,6 +261,10 @@ describe("rollback on the embedded runtime", () => {
   it("treats an approval that expires as a denial", async () => {
     const decision = await startRollback("approve", undefined, undefined, "approval: { deadline: 30m }");
     await waitFor(() => plane.store.getApproval(`approval-${decision.runId}`));
+    // Nobody presses a button they were never shown: the deadline passes once the plan is in Slack.
+    await waitFor(() =>
+      plane.store.getSlackThread({ subject: "approval", id: `approval-${decision.runId}` }),
+    );
     plane.clock.advance(31 * 60_000);
     const execution = await plane.runner.waitForExecution(decision.executionArn);
 
@@ -208,5 +273,11 @@ describe("rollback on the embedded runtime", () => {
     expect(run?.status).toBe("cancelled");
     expect(run?.reason).toContain("approval expired");
     expect(plane.sandbox.actions.filter((a) => a.via !== "scenario")).toEqual([]);
+    const approval = plane.sandbox.slack.messages.find((m) =>
+      m.history.some((v) => v.text.startsWith("Approval needed")),
+    );
+    expect(approval?.text).toContain("expired (denied)");
+    expect(buttonsOf(approval)).toEqual([]);
+    expect((await slackMessageOfRun(plane, decision.runId))?.text).toContain("cancelled");
   });
 });

@@ -1,6 +1,6 @@
 import { normalizeEvent, route, type StartedDecision } from "@architech/core";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type ControlPlane, startControlPlane, stopDatabase } from "./harness.ts";
+import { type ControlPlane, slackMessageOfRun, startControlPlane, stopDatabase } from "./harness.ts";
 
 const TABLE = (name: string) => `arn:aws:dynamodb:eu-west-1:123456789012:table/${name}`;
 const policy = (table: string, rto = "4h") => `
@@ -11,7 +11,7 @@ runbook: verify-backup
 params: { rpo: 1h, rto: ${rto}, sampleReads: 20, restoreRoleArn: "arn:aws:iam::123456789012:role/backup-restore" }
 target: { type: backup-resource, resourceArn: "${TABLE(table)}" }
 mode: auto
-notify: { slack: "#data-platform" }
+notify: { slack: "#data-platform", oncall: S0DATAONCALL }
 `;
 
 let plane: ControlPlane;
@@ -74,16 +74,19 @@ describe("backup verification on the embedded runtime", () => {
     expect(plane.sandbox.resources.dynamodb.tables.some((t) => t.name === "orders")).toBe(true);
   });
 
-  it("reports a corrupted backup as a failure, and still deletes the copy", async () => {
-    const { execution, run } = await verify("customers");
+  it("reports a corrupted backup as a failure, mentioning the on-call, and still deletes the copy", async () => {
+    const { decision, execution, run } = await verify("customers");
 
     expect(execution.status).toBe("FAILED");
     expect(run?.status).toBe("failed");
     expect(run?.reason).toMatch(/item/i);
     expect(restoredTables()).toEqual([]);
-    expect(
-      plane.sandbox.notifications.some((m) => m.severity === "failure" && m.channel === "#data-platform"),
-    ).toBe(true);
+    const runMessage = await slackMessageOfRun(plane, decision.runId);
+    expect(runMessage?.channel).toBe("#data-platform");
+    expect(runMessage?.text).toMatch(/^<!subteam\^S0DATAONCALL> .*failed/);
+    const thread = plane.sandbox.slack.messages.filter((m) => m.threadTs === runMessage?.ts);
+    const report = thread.find((m) => JSON.stringify(m.blocks).includes("Backup verification FAILED"));
+    expect(report?.text).toMatch(/^<!subteam\^S0DATAONCALL> /);
   });
 
   it("reports a restore that fails, leaving nothing behind", async () => {

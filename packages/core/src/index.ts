@@ -1,6 +1,7 @@
 // Public API of @architech/core. Domain only: no AWS SDK imports.
 export { ArchitechError } from "./errors.ts";
 export * from "./event-pattern/index.ts";
+export * from "./notify/index.ts";
 export * from "./policy/index.ts";
 export * from "./ports/index.ts";
 export * from "./releases/index.ts";

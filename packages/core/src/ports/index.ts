@@ -28,7 +28,14 @@ export type {
   LambdaVersion,
 } from "./lambda.ts";
 export type { LogGroup, LogsPort } from "./logs.ts";
-export type { Notification, Notifier } from "./notifier.ts";
+export type { Notification, Notifier, PlanChange, RunNotice, RunNoticeRef } from "./notifier.ts";
+export type {
+  SlackBlock,
+  SlackMessage,
+  SlackMessageRef,
+  SlackPort,
+  SlackResponseUrlMessage,
+} from "./slack.ts";
 
 import type { BackupPort } from "./backup.ts";
 import type { CloudWatchPort } from "./cloudwatch.ts";

@@ -60,7 +60,7 @@ function ports(): AccountPorts {
     },
     lambda: {} as AccountPorts["lambda"],
     cloudwatch: {} as AccountPorts["cloudwatch"],
-    notifier: { notify: async () => {} },
+    notifier: { notify: async () => {}, announce: async () => {} },
     ecr: {
       listRepositories: async (): Promise<EcrRepository[]> => [
         { repositoryName: "api", repositoryArn: "arn:repo/api", tags: {} },

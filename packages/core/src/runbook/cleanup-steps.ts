@@ -1,5 +1,6 @@
 import type { EcrPort } from "../ports/ecr.ts";
 import type { AccountPorts } from "../ports/index.ts";
+import { buildCleanupDigest } from "../slack/blocks/index.ts";
 import type { CleanupMark } from "../store/cleanup-mark.ts";
 import { markRunning } from "./steps/common.ts";
 import {
@@ -348,11 +349,21 @@ export const notifyOwners: StepHandler = async (call, { ports, store }) => {
   }
   for (const [owner, candidates] of byOwner) {
     const lines = candidates.map((c) => `• ${c.key} — ${c.reason}`);
+    const digest = buildCleanupDigest({
+      owner,
+      resources: candidates,
+      deleteAfter: marked?.deleteAfter ?? "",
+      keepTag: KEEP_TAG,
+      snoozeTag: SNOOZE_TAG,
+      policy: call.run.policy,
+      runId: call.run.runId,
+    });
     await ports.notifier.notify({
       channel: call.run.notify?.slack ?? "#architech",
       runId: call.run.runId,
       severity: "warning",
       text: `${owner}: ${candidates.length} resource(s) marked for cleanup after ${marked?.deleteAfter}. Tag ${KEEP_TAG}=<reason> to keep one, or ${SNOOZE_TAG}=<date> <reason> to snooze it.\n${lines.join("\n")}`,
+      ...(digest.blocks ? { blocks: digest.blocks } : {}),
     });
     for (const candidate of candidates)
       await store.updateCleanupMark({ resource: candidate.key, status: "notified" });

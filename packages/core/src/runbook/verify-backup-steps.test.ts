@@ -3,7 +3,7 @@ import type { BackupPort, RecoveryPoint, RestoreJob } from "../ports/backup.ts";
 import type { DynamoDbTablesPort, TableDescription } from "../ports/dynamodb-tables.ts";
 import type { EbsVolume, Ec2Port } from "../ports/ec2.ts";
 import type { AccountPorts } from "../ports/index.ts";
-import type { Notification } from "../ports/notifier.ts";
+import type { Notification, RunNotice } from "../ports/notifier.ts";
 import type { RunInput } from "../router/ports.ts";
 import type { SaveBackupReportInput } from "../store/backup-report.ts";
 import type { Store } from "../store/store.ts";
@@ -65,6 +65,7 @@ function fakeAccount(options: { recoveryPoints?: RecoveryPoint[] } = {}) {
   const deletedVolumes: string[] = [];
   const validationResults: { restoreJobId: string; status: string; message: string }[] = [];
   const notifications: Notification[] = [];
+  const notices: RunNotice[] = [];
   const reports: SaveBackupReportInput[] = [];
   const audit: { action: string; reason: string }[] = [];
   const runStatus = { current: "pending" };
@@ -114,7 +115,10 @@ function fakeAccount(options: { recoveryPoints?: RecoveryPoint[] } = {}) {
     backup,
     dynamodb,
     ec2,
-    notifier: { notify: async (n: Notification) => void notifications.push(n) },
+    notifier: {
+      notify: async (n: Notification) => void notifications.push(n),
+      announce: async (n: RunNotice) => void notices.push(n),
+    },
   } as unknown as AccountPorts;
   const store = {
     transitionRun: async (input: { to: string }) => {
@@ -160,6 +164,7 @@ function fakeAccount(options: { recoveryPoints?: RecoveryPoint[] } = {}) {
     deletedVolumes,
     validationResults,
     notifications,
+    notices,
     reports,
     audit,
     runStatus,
@@ -479,6 +484,29 @@ describe("report", () => {
       failureReason: verdict.reason,
     });
     expect(account.notifications[0]?.severity).toBe("failure");
+  });
+
+  it("tells the channel of a breach with the report's blocks and the policy's on-call mentioned", async () => {
+    const account = fakeAccount({ recoveryPoints: [recoveryPoint({ createdAt: minutesAgo(120) })] });
+    const run = runInput({ notify: { slack: "#data-platform", oncall: "S0DATAONCALL" } });
+    const flow = workflow(account, run);
+    await flow.step("select", "selected");
+    await flow.step("start-restore", "restore");
+    account.clock.at = new Date(NOW.getTime() + 20 * 60_000);
+    account.completeJob("job-1");
+    await flow.step("check-restore", "job");
+    await flow.step("validate", "validation");
+    await flow.step("cleanup-restore", "cleanup");
+
+    await flow.step<BackupVerdict>("report", "report");
+
+    const [report] = account.notifications;
+    expect(report).toMatchObject({ severity: "failure", mention: "S0DATAONCALL", runId: RUN_ID });
+    const shown = JSON.stringify(report?.blocks);
+    expect(shown).toContain("Backup verification FAILED");
+    expect(shown).toContain("<!subteam^S0DATAONCALL>");
+    expect(shown).toContain("BREACHED");
+    expect(account.notices.map((n) => n.kind)).toEqual(["run-progress"]);
   });
 
   it("fails the run when the restored copy was left behind", async () => {

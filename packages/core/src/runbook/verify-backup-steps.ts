@@ -1,6 +1,7 @@
 import type { BackupPort, RecoveryPoint, RestoreJob } from "../ports/backup.ts";
 import type { DynamoDbTablesPort } from "../ports/dynamodb-tables.ts";
 import type { Ec2Port } from "../ports/ec2.ts";
+import { buildReport } from "../slack/blocks/index.ts";
 import type { BackupCheck } from "../store/backup-report.ts";
 import { markRunning } from "./steps/common.ts";
 import {
@@ -693,15 +694,35 @@ export const report: StepHandler = async (call, context) => {
 
   if (call.run.notify) {
     const breached = selected.rpoBreached || validation?.rtoBreached === true;
+    const severity = passed && !breached ? "info" : "failure";
+    // The policy's on-call, when it names one: a backup that does not restore is everybody's problem.
+    const mention = severity === "failure" ? call.run.notify.oncall : undefined;
+    const rpo = `${formatDuration(selected.rpoSeconds)} (target ${formatDuration(selected.rpoTargetSeconds)})`;
+    const rto = `${formatDuration(rtoSeconds)} (target ${formatDuration(rtoTargetSeconds)})`;
+    const report = buildReport({
+      title: `Backup verification ${passed ? "PASSED" : "FAILED"}: ${selected.resourceArn}`,
+      text: reason,
+      severity,
+      ...(mention ? { mention } : {}),
+      facts: [
+        { label: "RPO", value: `${rpo}${selected.rpoBreached ? " BREACHED" : ""}` },
+        { label: "RTO", value: `${rto}${validation?.rtoBreached ? " BREACHED" : ""}` },
+        { label: "Recovery point", value: selected.recoveryPoint.recoveryPointArn },
+        { label: "Restored copy", value: copyDeleted ? "deleted" : "NOT deleted, needs attention" },
+      ],
+      runId: call.run.runId,
+    });
     await ports.notifier.notify({
       channel: call.run.notify.slack,
       runId: call.run.runId,
-      severity: passed && !breached ? "info" : "failure",
+      severity,
+      ...(mention ? { mention } : {}),
       text:
         `Backup verification of ${selected.resourceArn}: ${passed ? "PASSED" : "FAILED"} — ` +
         `RPO ${formatDuration(selected.rpoSeconds)}/${formatDuration(selected.rpoTargetSeconds)}, ` +
         `RTO ${formatDuration(rtoSeconds)}/${formatDuration(rtoTargetSeconds)}` +
         (passed ? "" : ` — ${reason}`),
+      ...(report.blocks ? { blocks: report.blocks } : {}),
     });
   }
   const result: BackupVerdict = { reportId, passed, status: passed ? "succeeded" : "failed", reason };

@@ -1,7 +1,7 @@
 import type { Decision, RouteResult, Signal } from "@architech/core";
 import { describeSignal } from "@architech/core";
-import type { RecordedNotification } from "../sandbox/account.ts";
 import type { SandboxAction } from "../sandbox/context.ts";
+import type { SlackActivity } from "../slack/recording-slack.ts";
 import type { LocalExecutionEvent } from "../stepfunctions/history.ts";
 
 /** What a line of the live log is about. */
@@ -115,8 +115,38 @@ export function describeAction(action: SandboxAction): string {
   return `${who} ${action.operation} ${action.target}${change}`;
 }
 
-export function describeNotification(notification: RecordedNotification): string {
-  return `${notification.channel} [${notification.severity}] ${firstLine(notification.text)}`;
+/**
+ * A Slack message posted or updated (or an ephemeral, a response-URL reply) as a line: where, which
+ * message, what it says now, with Slack's markup made readable.
+ *
+ * @example
+ * describeSlackActivity({ kind: "updated", message }); // "#oncall 1796119500.000002 (in thread 1796119500.000001) updated: <!subteam^S…> rollback … failed — …"
+ */
+export function describeSlackActivity(activity: SlackActivity): string {
+  switch (activity.kind) {
+    case "posted":
+    case "updated":
+    case "deleted": {
+      const { channel, ts, threadTs, text } = activity.message;
+      const where = `${channel} ${ts}${threadTs ? ` (in thread ${threadTs})` : ""}`;
+      return `${where} ${activity.kind}: ${firstLine(readable(text))}`;
+    }
+    case "ephemeral":
+      return `${activity.ephemeral.channel} to ${activity.ephemeral.user} only: ${firstLine(readable(activity.ephemeral.text))}`;
+    case "response":
+      return `response (${activity.response.responseType}${activity.response.replaceOriginal ? ", replacing" : ""}): ${firstLine(readable(activity.response.text))}`;
+  }
+}
+
+/** Slack mrkdwn as a log shows it: mentions as `@id`, dates as their fallback, entities decoded. */
+function readable(text: string): string {
+  return text
+    .replace(/<!date\^[^|>]*\|([^>]*)>/g, "$1")
+    .replace(/<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>/g, "@$1")
+    .replace(/<@([A-Z0-9]+)>/g, "@$1")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
 function compact(value: Record<string, unknown> | undefined): string {

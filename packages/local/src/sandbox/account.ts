@@ -8,10 +8,13 @@ import {
   type LambdaAliasDescription,
   type LambdaFunctionConfiguration,
   type LambdaVersion,
-  type Notification,
-  type Notifier,
+  type NotifierFailure,
   ResourceNotFoundError,
+  SlackNotifier,
+  type SlackThreadStore,
 } from "@architech/core";
+import { createMemorySlackThreads } from "../slack/memory-slack-threads.ts";
+import { type RecordedSlackMessage, RecordingSlack, type SlackActivity } from "../slack/recording-slack.ts";
 import { createSandboxBackup } from "./backup.ts";
 import { createSandboxCloudWatch, describeAlarmAt } from "./cloudwatch.ts";
 import type { ActionEntry, Call, SandboxAction, SandboxContext } from "./context.ts";
@@ -60,16 +63,35 @@ export interface SandboxAccountOptions {
   alarmEvaluationDelay?: number;
   /** Overrides `settings.restoreDuration` (milliseconds); a recovery point's own `restoreDuration` still wins. */
   restoreDuration?: number;
-  /** Called with each notification as it is sent, e.g. to print the live log. */
-  onNotification?: (notification: RecordedNotification) => void;
+  /**
+   * Where the notifier keeps which Slack message is whose (run, alarm episode, approval): the control
+   * plane's store. Default: in memory, for this account's life.
+   */
+  slackThreads?: SlackThreadStore;
+  /** Where runs of policies without `notify.slack` post. Default `#architech`. */
+  slackDefaultChannel?: string;
+  /** Slack user groups and their members (`S…` → `U…`), for `userGroupMembers`. */
+  slackUserGroups?: Readonly<Record<string, readonly string[]>>;
+  /** Called with every Slack message posted or updated (and ephemeral or response), e.g. for the live log. */
+  onSlack?: (activity: SlackActivity) => void;
+  /** Called with every notification Slack refused; the run it was about carries on regardless. */
+  onNotifierError?: (failure: SandboxNotifierFailure) => void;
   /** Called with each entry of the action log as it is written. */
   onAction?: (action: SandboxAction) => void;
 }
 
-export interface RecordedNotification extends Notification {
-  /** When it was sent (the injected clock). */
+/** A notification that could not be delivered: what it was and why. */
+export interface SandboxNotifierFailure extends NotifierFailure {
   at: string;
+  error: string;
 }
+
+/**
+ * A message the sandbox's Slack recorded.
+ *
+ * @deprecated Read `sandbox.slack.messages` ({@link RecordedSlackMessage}).
+ */
+export type RecordedNotification = RecordedSlackMessage;
 
 /** A release a pipeline rolls out: an existing revision, or a new image registered as the next one. */
 export type ScenarioRelease =
@@ -147,7 +169,19 @@ export interface SandboxAccount {
   readonly ports: SandboxPorts;
   /** Every change made to the account (and every change that failed), oldest first. */
   readonly actions: readonly SandboxAction[];
-  readonly notifications: readonly RecordedNotification[];
+  /**
+   * The account's Slack: every message the control plane posted (its runs', alarm threads, approvals,
+   * digests), with every update, and every ephemeral message and response-URL reply.
+   */
+  readonly slack: RecordingSlack;
+  /**
+   * The messages posted, as they read now.
+   *
+   * @deprecated Read `slack.messages`.
+   */
+  readonly notifications: readonly RecordedSlackMessage[];
+  /** Notifications Slack refused (faults), oldest first: the runs they were about went on. */
+  readonly notifierFailures: readonly SandboxNotifierFailure[];
   /** ECR, EC2, logs, AWS Backup, DynamoDB tables and budgets as they stand now (restore jobs included). */
   readonly resources: SandboxResources;
   readonly scenario: SandboxScenario;
@@ -198,7 +232,7 @@ export function createSandboxAccount(options: SandboxAccountOptions): SandboxAcc
   });
 
   const actions: SandboxAction[] = [];
-  const notifications: RecordedNotification[] = [];
+  const notifierFailures: SandboxNotifierFailure[] = [];
   const faults = new FaultPlan();
   const emitted = new Set<string>();
 
@@ -229,18 +263,25 @@ export function createSandboxAccount(options: SandboxAccountOptions): SandboxAcc
     },
   };
 
-  const notifier: Notifier = {
-    async notify(notification) {
-      ctx.read({
-        operation: "notifier.notify",
-        target: `channel:${notification.channel}`,
-        resource: `channel ${notification.channel}`,
-      });
-      const recorded: RecordedNotification = { ...notification, at: iso(now()) };
-      notifications.push(recorded);
-      options.onNotification?.(recorded);
+  const slack = new RecordingSlack({
+    clock,
+    userGroups: options.slackUserGroups ?? seed.slack.userGroups,
+    // Slack calls are subject to faults as AWS calls are: `slack.postMessage` fails like chat.postMessage.
+    beforeCall: ({ operation, target }) =>
+      ctx.read({ operation: `slack.${operation}`, target, resource: target.replace(":", " ") }),
+    ...(options.onSlack ? { onActivity: options.onSlack } : {}),
+  });
+  const notifier = new SlackNotifier({
+    slack,
+    threads: options.slackThreads ?? createMemorySlackThreads(clock),
+    clock,
+    defaultChannel: options.slackDefaultChannel ?? "#architech",
+    onError: (error, failure) => {
+      const recorded: SandboxNotifierFailure = { ...failure, at: iso(now()), error: describeError(error) };
+      notifierFailures.push(recorded);
+      options.onNotifierError?.(recorded);
     },
-  };
+  });
 
   const scenario = createScenario(estate, now, (entry) => log({ ...entry, at: iso(now()), via: "scenario" }));
   const resourcesNow = () => {
@@ -263,7 +304,11 @@ export function createSandboxAccount(options: SandboxAccountOptions): SandboxAcc
       dynamodb: createSandboxDynamoDb(ctx),
     },
     actions,
-    notifications,
+    slack,
+    get notifications() {
+      return slack.messages;
+    },
+    notifierFailures,
     get resources() {
       return resourcesNow();
     },

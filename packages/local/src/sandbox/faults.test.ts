@@ -1,6 +1,7 @@
 import { ArchitechError, PortRequestError, ResourceNotFoundError, TransientPortError } from "@architech/core";
 import { describe, expect, it } from "vitest";
-import { createSandboxAccount, type RecordedNotification } from "./account.ts";
+import type { SlackActivity } from "../slack/recording-slack.ts";
+import { createSandboxAccount, type SandboxAccountOptions, type SandboxNotifierFailure } from "./account.ts";
 import { loadSandboxSeed } from "./load-seed.ts";
 import { manualClock } from "./test-clock.ts";
 
@@ -25,12 +26,12 @@ lambda:
 
 const V1 = "arn:aws:ecs:eu-west-1:123456789012:task-definition/checkout-api:1";
 
-function setup(onNotification?: (n: RecordedNotification) => void) {
+function setup(options: Partial<SandboxAccountOptions> = {}) {
   const clock = manualClock("2026-03-02T10:00:00.000Z");
   const sandbox = createSandboxAccount({
     seed: loadSandboxSeed(SEED, "seed.yaml"),
     clock,
-    ...(onNotification ? { onNotification } : {}),
+    ...options,
   });
   return { clock, sandbox, ports: sandbox.ports };
 }
@@ -138,28 +139,51 @@ describe("fault injection", () => {
   });
 });
 
-describe("notifications", () => {
-  it("records what is sent, forwards it, and can fail like Slack", async () => {
+describe("Slack", () => {
+  it("records what the notifier posts and forwards it; a chat:PostMessage fault fails the post, not the caller", async () => {
     // Prepare
-    const forwarded: RecordedNotification[] = [];
-    const { clock, sandbox, ports } = setup((n) => forwarded.push(n));
+    const forwarded: SlackActivity[] = [];
+    const failures: SandboxNotifierFailure[] = [];
+    const { clock, sandbox, ports } = setup({
+      onSlack: (activity) => forwarded.push(activity),
+      onNotifierError: (failure) => failures.push(failure),
+    });
     clock.advance(1_000);
 
     // Act
-    await ports.notifier.notify({ channel: "#oncall", text: "rolled back", severity: "info", runId: "r1" });
-    sandbox.injectFault({ operation: "notifier.notify", error: "throttle" });
+    await ports.notifier.notify({ channel: "#oncall", text: "rolled back", severity: "info" });
+    sandbox.injectFault({ operation: "slack.postMessage", error: "throttle" });
     const throttled = ports.notifier.notify({ channel: "#oncall", text: "again", severity: "info" });
 
     // Assess
-    await expect(throttled).rejects.toBeInstanceOf(TransientPortError);
-    const expected = {
-      channel: "#oncall",
-      text: "rolled back",
-      severity: "info",
-      runId: "r1",
-      at: "2026-03-02T10:00:01.000Z",
-    };
-    expect(sandbox.notifications).toEqual([expected]);
-    expect(forwarded).toEqual([expected]);
+    await expect(throttled).resolves.toBeUndefined();
+    expect(sandbox.slack.messages.map((m) => [m.channel, m.text, m.postedAt])).toEqual([
+      ["#oncall", "rolled back", "2026-03-02T10:00:01.000Z"],
+    ]);
+    expect(forwarded).toEqual([{ kind: "posted", message: sandbox.slack.messages[0] }]);
+    expect(failures).toEqual([
+      {
+        kind: "notify",
+        channel: "#oncall",
+        at: "2026-03-02T10:00:01.000Z",
+        error: expect.stringMatching(/ThrottlingException.*slack\.postMessage/),
+      },
+    ]);
+    expect(sandbox.snapshot().pendingFaults).toEqual([]);
+  });
+
+  it("fails Slack calls on one channel as Slack refuses them, naming the API method", async () => {
+    // Prepare
+    const { sandbox } = setup();
+    sandbox.injectFault({ operation: "slack.*", error: "access-denied", target: "channel:#private" });
+
+    // Act
+    const refused = sandbox.slack.postMessage({ channel: "#private", text: "x" });
+    const allowed = await sandbox.slack.postMessage({ channel: "#oncall", text: "y" });
+
+    // Assess
+    await expect(refused).rejects.toThrow(/chat:PostMessage on channel #private/);
+    expect(allowed.channel).toBe("#oncall");
+    expect(sandbox.slack.messages.map((m) => m.channel)).toEqual(["#oncall"]);
   });
 });

@@ -1,6 +1,6 @@
 import { ArchitechError, PortRequestError, ResourceNotFoundError, TransientPortError } from "@architech/core";
 
-/** Every port call the sandbox serves, with the IAM action AWS would authorise it under. */
+/** Every port call the sandbox serves, with the IAM action AWS would authorise it under (for Slack, the API method). */
 const OPERATION_IAM_ACTIONS = {
   "ecs.describeService": "ecs:DescribeServices",
   "ecs.describeTaskDefinition": "ecs:DescribeTaskDefinition",
@@ -16,7 +16,12 @@ const OPERATION_IAM_ACTIONS = {
   "cloudwatch.describeAlarm": "cloudwatch:DescribeAlarms",
   "cloudwatch.listAlarmsForDimensions": "cloudwatch:DescribeAlarms",
   "cloudwatch.getMetricStatistics": "cloudwatch:GetMetricStatistics",
-  "notifier.notify": "chat:PostMessage",
+  "slack.postMessage": "chat:PostMessage",
+  "slack.updateMessage": "chat:Update",
+  "slack.deleteMessage": "chat:Delete",
+  "slack.postEphemeral": "chat:PostEphemeral",
+  "slack.respond": "response_url:POST",
+  "slack.userGroupMembers": "usergroups:List",
   "ecr.listRepositories": "ecr:DescribeRepositories",
   "ecr.listImages": "ecr:DescribeImages",
   "ecr.deleteImages": "ecr:BatchDeleteImage",
@@ -55,7 +60,7 @@ const PORT_WILDCARDS = [
   "ecs.*",
   "lambda.*",
   "cloudwatch.*",
-  "notifier.*",
+  "slack.*",
   "ecr.*",
   "ec2.*",
   "logs.*",

@@ -404,6 +404,17 @@ export const SandboxSeedSchema = z
       })
       .prefault({}),
     budgets: z.array(BudgetSeedSchema).default([]),
+    /** The Slack workspace the sandbox's Slack answers for: user groups (`S…`) and their members (`U…`). */
+    slack: z
+      .strictObject({
+        userGroups: z
+          .record(
+            z.string().regex(/^S[A-Z0-9]{8,}$/, "a Slack user group id such as S0123456789"),
+            z.array(z.string().regex(/^[UW][A-Z0-9]{8,}$/, "a Slack user id such as U0123456789")),
+          )
+          .default({}),
+      })
+      .prefault({}),
   })
   .superRefine(checkReferences);
 

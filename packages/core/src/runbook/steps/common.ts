@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import { describeApprovalPlan } from "../../notify/approval-plan.ts";
+import { runNoticeRefOf } from "../../router/run-notice.ts";
+import { effectiveApprovalDecision } from "../../store/approval.ts";
 import { isTerminalRunStatus, type RunStatus } from "../../store/run.ts";
 import {
   RunbookStepError,
@@ -26,11 +29,12 @@ function describeError(error: unknown): string | undefined {
 }
 
 /**
- * Records how the run ended — status, reason, what was planned and observed — audits it and tells the
- * policy's channel. The status is the one the workflow reached, never better: a rollback whose alarm did
+ * Records how the run ended — status, reason, what was planned and observed — audits it and updates the
+ * run's message. The status is the one the workflow reached, never better: a rollback whose alarm did
  * not recover is `failed`, whatever the rollback call returned.
  */
-export const recordOutcome: StepHandler = async (call, { store, ports }) => {
+export const recordOutcome: StepHandler = async (call, context) => {
+  const { store, ports } = context;
   const outcome = (call.outcome ?? {}) as { status?: unknown; reason?: unknown; error?: unknown };
   const status = outcome.status as FinalStatus;
   if (!FINAL_STATUSES.includes(status)) {
@@ -38,6 +42,9 @@ export const recordOutcome: StepHandler = async (call, { store, ports }) => {
   }
   const reason =
     (typeof outcome.reason === "string" && outcome.reason) || describeError(outcome.error) || `run ${status}`;
+  // The workflow caught its approval wait's timeout into `$.error`. Said before anything is recorded,
+  // so that a retry of this step (the store read failing) repeats nothing.
+  if (timedOut(outcome.error ?? call.state.error)) await announceExpiredApprovals(call, context);
   const observed = observedState(call.state, outcome.error);
   const transition = () =>
     store.transitionRun({
@@ -68,16 +75,38 @@ export const recordOutcome: StepHandler = async (call, { store, ports }) => {
     runId: call.run.runId,
     ...(moved.transitioned ? {} : { details: { note: `run was already ${moved.current}` } }),
   });
-  if (call.run.notify) {
-    await ports.notifier.notify({
-      channel: call.run.notify.slack,
-      runId: call.run.runId,
-      severity: status === "failed" ? "failure" : status === "cancelled" ? "warning" : "info",
-      text: `${call.run.runbook} on ${call.run.targetKey} (${call.run.policy}): ${status} — ${reason}`,
-    });
-  }
+  const run = runNoticeRefOf(call.run);
+  const announced = FINAL_STATUSES.find((s) => s === recordedStatus) ?? status;
+  await ports.notifier.announce({ kind: "run-finished", run, status: announced, reason });
   return { status: recordedStatus, reason };
 };
+
+/** The workflow's approval wait ended on its timeout: the approval expired, which is a denial. */
+function timedOut(error: unknown): boolean {
+  return (
+    typeof error === "object" && error !== null && (error as { Error?: unknown }).Error === "States.Timeout"
+  );
+}
+
+/**
+ * Takes the buttons off the run's approvals that expired: nothing else happens at an approval's deadline
+ * (the workflow's wait times out), so their messages are told here that they count as denied.
+ */
+async function announceExpiredApprovals(call: StepCall, { store, ports, clock }: StepContext): Promise<void> {
+  const now = clock.now();
+  const page = await store.listPendingApprovals({ expiringBefore: now.toISOString(), limit: 100 });
+  for (const approval of page.items) {
+    if (approval.runId !== call.run.runId || effectiveApprovalDecision(approval, now) !== "expired") continue;
+    await ports.notifier.announce({
+      kind: "approval-decided",
+      run: runNoticeRefOf(call.run),
+      approvalId: approval.id,
+      decision: "expired",
+      by: "architech",
+      reason: `not approved before ${approval.expiresAt}`,
+    });
+  }
+}
 
 /** Every step's result in the state (`{ value }` entries), trimmed to summaries if the whole is large. */
 function observedState(state: Record<string, unknown>, error: unknown): Record<string, unknown> {
@@ -140,8 +169,9 @@ function canonicalJson(value: unknown): string {
 
 /**
  * Asks for approval: stores the approval bound to the plan's hash, with the task token kept server-side,
- * and posts the plan to the policy's channel naming only the approval id. The workflow then waits until
- * the approval is decided (SendTaskSuccess / SendTaskFailure) or its deadline passes (→ deny).
+ * and posts the plan — summary, why, each change — in the run's thread, with buttons naming only the
+ * approval id. The workflow then waits until the approval is decided (SendTaskSuccess / SendTaskFailure)
+ * or its deadline passes (→ deny).
  */
 export const requestApproval: StepHandler = async (call: StepCall, { store, ports, clock }: StepContext) => {
   if (!call.taskToken) throw new RunbookStepError("request-approval needs the task token ($$.Task.Token)");
@@ -176,19 +206,24 @@ export const requestApproval: StepHandler = async (call: StepCall, { store, port
     target: call.run.targetKey,
     runId: call.run.runId,
   });
-  const summary =
-    typeof plan?.summary === "string" ? plan.summary : `${call.run.runbook} on ${call.run.targetKey}`;
-  await ports.notifier.notify({
-    channel: call.run.notify?.slack ?? "#architech",
-    runId: call.run.runId,
-    severity: "warning",
-    text: `Approval needed (${id}, expires ${record.expiresAt}): ${summary}`,
+  const run = runNoticeRefOf(call.run);
+  const escalateAt = new Date(Date.parse(record.requestedAt) + approval.escalateAfterMs).toISOString();
+  await ports.notifier.announce({
+    kind: "approval-requested",
+    run,
+    approvalId: id,
+    expiresAt: record.expiresAt,
+    ...(Date.parse(escalateAt) < Date.parse(record.expiresAt) ? { escalateAt } : {}),
+    plan: { ...describeApprovalPlan(run, planKey, plan), planHash: record.planHash },
   });
   return { approvalId: id, expiresAt: record.expiresAt };
 };
 
-/** Moves the run to `running` when it starts to act (from pending, or from awaiting approval). */
-export async function markRunning(call: StepCall, { store }: StepContext): Promise<void> {
+/**
+ * Moves the run to `running` when it starts to act (from pending, or from awaiting approval), and says
+ * so on the run's message: what it is about to do.
+ */
+export async function markRunning(call: StepCall, { store, ports }: StepContext): Promise<void> {
   const moved = await store.transitionRun({
     id: call.run.runId,
     to: "running",
@@ -197,4 +232,18 @@ export async function markRunning(call: StepCall, { store }: StepContext): Promi
   if (!moved.transitioned) {
     throw new RunbookStepError(`run ${call.run.runId} is ${moved.current ?? "missing"}; it may not act`);
   }
+  await ports.notifier.announce({
+    kind: "run-progress",
+    run: runNoticeRefOf(call.run),
+    step: actingOn(call),
+  });
+}
+
+/** What the run is about to do, from its plan's summary (each runbook keeps it under its own key). */
+function actingOn(call: StepCall): string {
+  for (const key of ["sweepPlan", "plan", "found"]) {
+    const summary = stepResult(call.state, key)?.summary;
+    if (typeof summary === "string" && summary !== "") return `acting: ${summary}`;
+  }
+  return `acting on ${call.run.targetKey}`;
 }
