@@ -13,9 +13,12 @@ export interface ApprovalDecisionRequest {
   via: string;
 }
 
+/** Why an approval was not decided: there is none, or the store refused the decision. */
+export type ApprovalRefusal = "not-found" | "already-decided" | "expired" | "plan-mismatch";
+
 export type ApprovalDecisionOutcome =
   | { decided: true; approval: Omit<Approval, "taskToken"> }
-  | { decided: false; notFound: boolean; message: string };
+  | { decided: false; notFound: boolean; message: string; refusal: ApprovalRefusal };
 
 /** What {@link decideApproval} acts through. */
 export interface ApprovalDecisionDeps {
@@ -23,11 +26,17 @@ export interface ApprovalDecisionDeps {
   approvals: ApprovalResumer;
 }
 
-const REFUSALS: Record<string, string> = {
-  "already-decided": "it has already been decided",
-  expired: "it has expired (an approval not given in time counts as denied)",
-  "plan-mismatch": "the plan changed since the approval was requested",
-};
+/** Why the store refused, in words for the person who tried: what happened and what to do now. */
+function refusalText(reason: Exclude<ApprovalRefusal, "not-found">, approval: Approval): string {
+  switch (reason) {
+    case "already-decided":
+      return `it has already been decided (${approval.decision}${approval.decidedBy ? ` by ${approval.decidedBy}` : ""})`;
+    case "expired":
+      return `it expired at ${approval.expiresAt}: an approval not given in time counts as denied, so nothing was approved; ask for the run again if it is still needed`;
+    case "plan-mismatch":
+      return "the plan changed since the approval was requested, so nothing was approved; review the new plan and decide on it";
+  }
+}
 
 /** The approval as it may be shown: without the task token that resumes its workflow. */
 export function withoutTaskToken(approval: Approval): Omit<Approval, "taskToken"> {
@@ -46,7 +55,12 @@ export async function decideApproval(
   { store, approvals }: ApprovalDecisionDeps,
   { id, decision, by, reason, via }: ApprovalDecisionRequest,
 ): Promise<ApprovalDecisionOutcome> {
-  const notFound = { decided: false, notFound: true, message: `no approval ${id}` } as const;
+  const notFound = {
+    decided: false,
+    notFound: true,
+    message: `no approval ${id}`,
+    refusal: "not-found",
+  } as const;
   const approval = await store.getApproval(id);
   if (approval === undefined) return notFound;
   const result = await store.decideApproval({
@@ -61,7 +75,8 @@ export async function decideApproval(
     return {
       decided: false,
       notFound: false,
-      message: `approval ${id} cannot be ${decision}: ${REFUSALS[result.reason] ?? result.reason}`,
+      message: `approval ${id} cannot be ${decision}: ${refusalText(result.reason, result.approval)}`,
+      refusal: result.reason,
     };
   }
   await store.appendAudit({

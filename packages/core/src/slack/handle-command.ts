@@ -1,7 +1,11 @@
-import type { Policy } from "../policy/policy.ts";
-import type { Decision, RouteResult } from "../router/decision.ts";
-import { type RouterDeps, routeEvent } from "../router/route.ts";
+import { parseCommandArguments, tokenizeCommandText } from "../signals/command-args.ts";
 import { normalizeEvent } from "../signals/normalize.ts";
+import { auditAccessDenied, checkSlackAccess } from "./access.ts";
+import type { CommandContext, CommandReply } from "./commands/context.ts";
+import { BUILT_IN_COMMANDS, isRoutedCommand } from "./commands/registry.ts";
+import { routeSlackCommand, runbookUsage, runRunbookCommand } from "./commands/runbook.ts";
+import type { SlackCommandDeps } from "./deps.ts";
+import { RUNBOOK_SLACK_COMMANDS, type SlackSettings, SlackSettingsSchema } from "./settings.ts";
 import {
   checkSlackSignature,
   INVALID_SIGNATURE,
@@ -9,25 +13,27 @@ import {
   type SlackResponse,
 } from "./signed-request.ts";
 
-/** What {@link handleSlackCommand} acts through: the router's dependencies, and optionally how to route. */
-export type SlackCommandDeps = RouterDeps & {
-  /**
-   * Routes the command as an event. Default: {@link routeEvent} with these deps. Answers undefined (or
-   * throws) when the delivery failed; the reply then says so.
-   */
-  deliver?: (raw: unknown) => Promise<RouteResult | undefined>;
-  /** Told of a delivery that threw, e.g. to log it. */
-  onDeliveryError?: (error: unknown) => void;
-};
+const DEFAULT_SETTINGS: SlackSettings = SlackSettingsSchema.parse({});
 
 /**
- * A Slack slash command (`POST /slack/commands`): the signature is checked over the raw body before
- * anything in it is read (a request that fails answers 401 and is audited); the command is then routed
- * as a chat-command signal, and the reply — ephemeral, for the person who typed it — tells what the
- * policies did.
+ * A Slack slash command (`POST /slack/commands`), `/architech <command> …`.
+ *
+ * The signature is checked over the raw body before anything in it is read (a request that fails answers
+ * 401 and is audited). The command is then checked against the access rules of `deps.settings` (a refusal
+ * answers 403, ephemeral, and is audited; as Slack does not show the body of a non-200 answer, the reason
+ * also goes through the response URL when `deps.slack` is given), its arguments read (quoted values are
+ * one word), and run:
+ * `help`, `status`, `runs`, `run` read; `approve`, `deny` decide approvals (four eyes); `pause`, `resume`
+ * set the switches; `rollback`, `rightsize`, `cleanup`, `verify-backup` (and any command a policy names)
+ * are routed as a chat-command signal through the policies' guardrails — after answering, when
+ * `deps.defer` is given. Every reply is ephemeral. Anything that fails is caught here, told to
+ * `deps.onError`, and answered with a generic message: never a stack trace.
  *
  * @example
- * const { status, body } = await handleSlackCommand({ rawBody, headers, signingSecret, now: Date.now() / 1000 }, deps);
+ * const { status, body } = await handleSlackCommand(
+ *   { rawBody, headers, signingSecret, now: Date.now() / 1000 },
+ *   { ...routerDeps, settings: loadSlackSettings("config/slack.yaml"), slack, approvals },
+ * );
  */
 export async function handleSlackCommand(
   request: SlackRequest,
@@ -35,83 +41,100 @@ export async function handleSlackCommand(
 ): Promise<SlackResponse> {
   const checked = await checkSlackSignature(request, deps.store, "/slack/commands");
   if (!checked.ok) return INVALID_SIGNATURE;
-  const text = await answerCommand(deps, request.rawBody, checked.timestamp);
-  return { status: 200, body: { response_type: "ephemeral", text } };
-}
-
-async function deliverCommand(deps: SlackCommandDeps, raw: unknown): Promise<RouteResult | undefined> {
+  let reply: CommandReply;
   try {
-    return await (deps.deliver ? deps.deliver(raw) : routeEvent(raw, deps));
+    reply = await answerCommand(deps, request, checked.timestamp);
   } catch (error) {
-    deps.onDeliveryError?.(error);
-    return undefined;
+    deps.onError?.(error);
+    const command = (deps.settings ?? DEFAULT_SETTINGS).command;
+    reply = {
+      text: `Something went wrong with that command; nothing more is known here (the control plane's log says what). Try again, or \`${command} status\`.`,
+    };
   }
+  if (reply.status === 403) return { status: 403, body: { response_type: "ephemeral", text: reply.text } };
+  return { status: 200, body: { response_type: "ephemeral", text: reply.text } };
 }
 
-/** The commands the enabled policies answer, as `name` → the policies behind it. */
-function commandsOf(policies: readonly Policy[]): Map<string, Policy[]> {
-  const commands = new Map<string, Policy[]>();
-  for (const policy of policies) {
-    if (!policy.enabled || !("command" in policy.trigger)) continue;
-    const name = policy.trigger.command.name;
-    commands.set(name, [...(commands.get(name) ?? []), policy]);
-  }
-  return commands;
-}
-
-/** The reply to `<command> help`: every command the enabled policies answer. */
-export function slackHelpText(command: string, policies: readonly Policy[]): string {
-  const commands = commandsOf(policies);
-  if (commands.size === 0)
-    return "No policy answers a command yet: give a policy `trigger: { command: { name } }`.";
-  return [
-    `Usage: \`${command} <command> <target>\`, the target as \`<cluster>/<service>\`, \`<service> --cluster <cluster>\` or \`<function>:<alias>\`. Commands:`,
-    ...[...commands].map(
-      ([name, behind]) =>
-        `• \`${name}\` — ${behind.map((p) => `${p.name} (${p.runbook}, ${p.mode}): ${p.description}`).join("; ")}`,
-    ),
-  ].join("\n");
-}
-
-async function answerCommand(deps: SlackCommandDeps, body: string, timestamp: string): Promise<string> {
-  const input = { kind: "slack-command", body, timestamp };
+async function answerCommand(
+  deps: SlackCommandDeps,
+  request: SlackRequest,
+  timestamp: string,
+): Promise<CommandReply> {
+  const input = { kind: "slack-command", body: request.rawBody, timestamp } as const;
   const normalized = normalizeEvent(input);
-  const policies = deps.policies.policies;
   if (!normalized.ok || normalized.signal.type !== "chat-command") {
     // Routed all the same, so that the rejection is audited as any invalid event is.
-    await deliverCommand(deps, input);
+    await routeSlackCommand(deps, input);
     const message = normalized.ok ? `a ${normalized.signal.type} signal` : normalized.error.message;
-    return `The command could not be read: ${message}`;
+    return { text: `The command could not be read: ${message}` };
   }
   const signal = normalized.signal;
-  const name = signal.args[0] ?? "";
-  if (name === "" || name === "help") return slackHelpText(signal.command, policies);
-  const result = await deliverCommand(deps, input);
-  if (result === undefined)
-    return `\`${name}\` could not be routed just now; the control plane's log says why; try again.`;
-  if (result.decisions.length === 0) {
-    const names = [...commandsOf(policies).keys()].map((n) => `\`${n}\``);
-    return `No policy answers \`${name}\`; policies with commands: ${names.length > 0 ? names.join(", ") : "none"}. Try \`${signal.command} help\`.`;
+  const settings = deps.settings ?? DEFAULT_SETTINGS;
+  const context: CommandContext = {
+    deps,
+    settings,
+    command: settings.command,
+    userId: signal.userId,
+    channelId: signal.channelId,
+    now: deps.clock.now(),
+  };
+  const name = signal.args[0] ?? "help";
+  const definition = BUILT_IN_COMMANDS.get(name);
+  const policies = deps.policies.policies;
+  if (definition === undefined && !isRoutedCommand(name, policies)) return unknownCommand(context, name);
+
+  const accessRequest = { command: name, userId: signal.userId, channelId: signal.channelId };
+  const access = await checkSlackAccess(
+    { settings, slack: deps.slack, onError: deps.onError, now: () => deps.clock.now() },
+    accessRequest,
+  );
+  if (!access.allowed) {
+    await auditAccessDenied(deps.store, accessRequest, access.reason, access.rule);
+    const text = `You may not use \`${settings.command} ${name}\`: ${access.reason}.`;
+    await tellThroughResponseUrl(deps, signal.responseUrl, text);
+    return { status: 403, text };
   }
-  return result.decisions.map(describeDecision).join("\n");
+
+  const usage = `Usage: \`${definition ? `${settings.command} ${definition.usage}` : runbookUsage(name, policies, settings.command)}\``;
+  const tokens = tokenizeCommandText(signal.text);
+  if (!tokens.ok) return { text: `\`${settings.command} ${name}\`: ${tokens.reason}.\n${usage}` };
+  if (definition === undefined) {
+    return runRunbookCommand(context, {
+      name,
+      text: signal.text.trim(),
+      input,
+      responseUrl: signal.responseUrl,
+      receivedAt: request.now,
+    });
+  }
+  const parsed = parseCommandArguments(
+    tokens.tokens.slice(1),
+    { name, ...definition.grammar },
+    settings.command,
+  );
+  if (!parsed.ok) return { text: parsed.reason };
+  return definition.run(context, parsed.value);
 }
 
-/** One line per decision, as the person who typed the command reads it. */
-export function describeDecision(decision: Decision): string {
-  switch (decision.kind) {
-    case "start":
-    case "dry-run": {
-      const what = decision.kind === "dry-run" ? "Dry run of" : "Started";
-      const again = decision.alreadyStarted ? " (already started)" : "";
-      return `${what} ${decision.runbook} on ${decision.targetKey} (policy ${decision.policy}): run ${decision.runId}${again}.`;
-    }
-    case "await-approval": {
-      const approvalId = `approval-${decision.runId}`;
-      return `${decision.runbook} on ${decision.targetKey} (policy ${decision.policy}) awaits approval: run ${decision.runId}, approval ${approvalId}. Approve or deny it with the buttons on the approval message.`;
-    }
-    case "suppressed":
-      return `Policy ${decision.policy} did not act (${decision.reason}): ${decision.detail}`;
-    case "rejected":
-      return `Rejected${decision.policy ? ` by policy ${decision.policy}` : ""} (${decision.reason}): ${decision.detail}`;
+/**
+ * Slack shows a generic error for a slash command answered with anything but 200, not the body; the
+ * reason for a refusal is therefore also sent through the command's response URL, when Slack is at hand.
+ */
+async function tellThroughResponseUrl(deps: SlackCommandDeps, responseUrl: string, text: string) {
+  if (deps.slack === undefined) return;
+  try {
+    await deps.slack.respond(responseUrl, { text, responseType: "ephemeral" });
+  } catch (error) {
+    deps.onError?.(error);
   }
 }
+
+function unknownCommand({ command }: CommandContext, name: string): CommandReply {
+  const known = [...BUILT_IN_COMMANDS.keys(), ...RUNBOOK_SLACK_COMMANDS].map((n) => `\`${n}\``).join(", ");
+  return {
+    text: `Unknown command \`${name}\`. Commands: ${known}. \`${command} help\` says what each does.`,
+  };
+}
+
+export { slackHelpText } from "./commands/registry.ts";
+export { describeDecision } from "./commands/runbook.ts";

@@ -15,9 +15,24 @@ export interface SlackRequest {
   path?: string;
 }
 
-/** What a Slack handler answers: the HTTP status and the JSON body. */
+/**
+ * A message in answer to a slash command or an interaction, as Slack reads it: `response_type` says who
+ * sees it (ephemeral: only the person), `replace_original` whether it replaces the message whose button
+ * was clicked.
+ */
+export interface SlackReplyBody {
+  response_type?: "ephemeral" | "in_channel";
+  replace_original?: boolean;
+  text: string;
+}
+
+/**
+ * What a Slack handler answers: the HTTP status and the JSON body. 403 is an access refusal (its body
+ * still tells the person why); 401 a request that is not Slack's.
+ */
 export type SlackResponse =
-  | { status: 200; body: { response_type?: "ephemeral"; text: string } }
+  | { status: 200; body: SlackReplyBody }
+  | { status: 403; body: SlackReplyBody & { response_type: "ephemeral" } }
   | { status: 401; body: { error: "invalid signature" } };
 
 export const INVALID_SIGNATURE: SlackResponse = { status: 401, body: { error: "invalid signature" } };
