@@ -9,7 +9,7 @@ import {
   executionArnFor,
   type RouterHandlerResult,
 } from "@architech/aws";
-import type { AuditEntry, Decision } from "@architech/core";
+import type { AuditEntry, Decision, SlackPort } from "@architech/core";
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from "@architech/local";
 import { SFNClient, StartExecutionCommand, type StartExecutionCommandInput } from "@aws-sdk/client-sfn";
 import type { Context } from "aws-lambda";
@@ -58,7 +58,10 @@ export function startLikeStepFunctions(input: StartExecutionCommandInput) {
 export interface RouterTestBed {
   readonly sfn: AwsClientStub<SFNClient>;
   /** A fresh table and policy directory; the handlers' next invocation uses them. Returns the table's store. */
-  reset(policies: Record<string, string>): Promise<DynamoStore>;
+  reset(
+    policies: Record<string, string>,
+    slack?: { settings?: string; port?: SlackPort },
+  ): Promise<DynamoStore>;
   /** What StartExecution was asked, its input parsed. */
   starts(): (Omit<StartExecutionCommandInput, "input"> & { input: Record<string, unknown> })[];
   stop(): Promise<void>;
@@ -73,12 +76,15 @@ export async function startRouterTestBed(): Promise<RouterTestBed> {
   let tables = 0;
   return {
     sfn,
-    async reset(policies) {
+    async reset(policies, slack = {}) {
       sfn.reset();
       sfn.on(StartExecutionCommand).callsFake(startLikeStepFunctions);
       rmSync(policiesDir, { recursive: true, force: true });
       mkdirSync(policiesDir);
       for (const [file, text] of Object.entries(policies)) writeFileSync(join(policiesDir, file), text);
+      // Beside the policies, not among them: the policy loader reads every YAML file it finds.
+      const settingsFile = `${policiesDir}.slack.yaml`;
+      writeFileSync(settingsFile, slack.settings ?? "");
       const tableName = `architech-${++tables}`;
       await ensureTable({ client: db.client, tableName });
       configureLambdaRuntime({
@@ -86,10 +92,12 @@ export async function startRouterTestBed(): Promise<RouterTestBed> {
           TABLE_NAME: tableName,
           STATE_MACHINE_ARNS: JSON.stringify(STATE_MACHINE_ARNS),
           POLICIES_DIR: policiesDir,
+          SLACK_SETTINGS_FILE: settingsFile,
           POWERTOOLS_LOG_LEVEL: "SILENT",
         },
         dynamodb: db.client,
         clock,
+        ...(slack.port ? { slack: slack.port } : {}),
       });
       return createDynamoStore({ client: db.client, tableName, clock });
     },
@@ -102,6 +110,7 @@ export async function startRouterTestBed(): Promise<RouterTestBed> {
     async stop() {
       sfn.restore();
       rmSync(policiesDir, { recursive: true, force: true });
+      rmSync(`${policiesDir}.slack.yaml`, { force: true });
       await db.stop();
       vi.unstubAllEnvs();
     },

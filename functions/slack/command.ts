@@ -1,15 +1,9 @@
-import { slackFunctionUrlHandler } from "@architech/aws";
-import { handleSlackCommand } from "@architech/core";
+import { slackCommandHandler } from "@architech/aws";
 
 /**
- * Slack slash commands, through a Lambda Function URL: the request's signature is checked against the
- * signing secret (read from SSM at cold start), then the command is routed as a chat-command signal and
- * the reply tells the person who typed it what the policies did.
+ * Slack slash commands, through a Lambda Function URL: the signature is checked against the signing
+ * secret (SSM, read at cold start), the access rules of config/slack.yaml apply, and a runbook command is
+ * acknowledged at once, then routed by this function invoked again asynchronously, which answers through
+ * the command's response URL.
  */
-export const handler = slackFunctionUrlHandler((request, runtime) =>
-  handleSlackCommand(request, {
-    ...runtime.routerDeps,
-    onDeliveryError: (error) =>
-      runtime.logger.error("Slack command could not be routed", { error: error as Error }),
-  }),
-);
+export const handler = slackCommandHandler();

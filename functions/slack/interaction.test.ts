@@ -28,8 +28,15 @@ afterAll(async () => {
   ssm.restore();
   await bed.stop();
 });
+/** Who may decide approvals here. */
+const SLACK_SETTINGS = `
+access:
+  approve: { users: [U024BE7LH, U0ANOTHER] }
+  deny: { users: [U024BE7LH, U0ANOTHER] }
+`;
+
 beforeEach(async () => {
-  store = await bed.reset({});
+  store = await bed.reset({}, { settings: SLACK_SETTINGS });
   ssm?.restore();
   ssm = mockSigningSecret();
   await store.requestApproval(APPROVAL);
@@ -44,7 +51,10 @@ describe("Slack interaction handler", () => {
 
     // Assess
     expect(result.statusCode).toBe(200);
-    expect(bodyOf(result)).toEqual({ text: `Approval ${APPROVAL.id} approved by <@U024BE7LH>.` });
+    expect(bodyOf(result)).toEqual({
+      replace_original: true,
+      text: `Approval ${APPROVAL.id} approved by <@U024BE7LH>.`,
+    });
     expect(bed.sfn.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input)).toEqual([
       {
         taskToken: APPROVAL.taskToken,
@@ -69,7 +79,10 @@ describe("Slack interaction handler", () => {
     );
 
     // Assess
-    expect(bodyOf(result)).toEqual({ text: `Approval ${APPROVAL.id} denied by <@U024BE7LH>.` });
+    expect(bodyOf(result)).toEqual({
+      replace_original: true,
+      text: `Approval ${APPROVAL.id} denied by <@U024BE7LH>.`,
+    });
     expect(bed.sfn.commandCalls(SendTaskFailureCommand).map((call) => call.args[0].input)).toEqual([
       {
         taskToken: APPROVAL.taskToken,

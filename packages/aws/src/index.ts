@@ -10,9 +10,11 @@ export {
   type LambdaConfig,
   readLambdaConfig,
   readStepsConfig,
+  SLACK_BOT_TOKEN_PARAMETER,
   type StepsConfig,
 } from "./lambda/config.ts";
 export { LogNotifier } from "./lambda/log-notifier.ts";
+export { createLambdaNotifier, type LambdaNotifierOptions } from "./lambda/notifier.ts";
 export { routeRecords } from "./lambda/route-records.ts";
 export {
   createRouterDeps,
@@ -34,6 +36,19 @@ export {
   type LambdaRuntimeOptions,
   lambdaRuntime,
 } from "./lambda/runtime.ts";
+export {
+  forgetSecureParameters,
+  readSecureParameter,
+  type SecureParameterOptions,
+} from "./lambda/secure-parameter.ts";
+export {
+  DEFERRED_SLACK_COMMAND_KEY,
+  type DeferredSlackCommandEvent,
+  type SlackCommandHandler,
+  type SlackEndpointOptions,
+  slackCommandHandler,
+  slackInteractionHandler,
+} from "./lambda/slack-endpoints.ts";
 export {
   forgetSlackSigningSecrets,
   lowerCaseHeaders,
@@ -61,3 +76,13 @@ export {
   type SfnWorkflowStarterOptions,
   START_DATE_TOLERANCE_MS,
 } from "./sfn/workflow-starter.ts";
+export { type SlackCall, slackErrorCode, toSlackPortError } from "./slack/slack-errors.ts";
+export { type SlackFromEnvironmentOptions, slackFromEnvironment } from "./slack/slack-from-environment.ts";
+export {
+  createSlackWebClient,
+  LAMBDA_SLACK_RETRY_POLICY,
+  SLACK_RESPONSE_URL_ORIGIN,
+  type SlackWebClientOptions,
+  WebApiSlack,
+  type WebApiSlackOptions,
+} from "./slack/web-api-slack.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, readLambdaConfig } from "./config.ts";
+import { ConfigError, readLambdaConfig, readStepsConfig } from "./config.ts";
 
 const ROLLBACK_ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:architech-rollback";
 
@@ -33,7 +33,31 @@ describe("readLambdaConfig", () => {
       serviceName: "architech",
       metricsNamespace: "Architech",
       logLevel: "INFO",
+      slackDefaultChannel: "#architech",
+      slackSettingsFile: "/var/task/config/slack.yaml",
     });
+  });
+
+  it("takes the Slack channel and settings file, and the account with Lambda's region", () => {
+    // Act
+    const config = readLambdaConfig({
+      TABLE_NAME: "t",
+      STATE_MACHINE_ARNS: "{}",
+      SLACK_DEFAULT_CHANNEL: "#ops",
+      SLACK_SETTINGS_FILE: "/opt/slack.yaml",
+      ARCHITECH_ACCOUNT: "123456789012",
+      AWS_REGION: "eu-west-1",
+    });
+    const bad = () =>
+      readLambdaConfig({ TABLE_NAME: "t", STATE_MACHINE_ARNS: "{}", SLACK_DEFAULT_CHANNEL: "ops" });
+
+    // Assess
+    expect(config).toMatchObject({
+      slackDefaultChannel: "#ops",
+      slackSettingsFile: "/opt/slack.yaml",
+      account: { account: "123456789012", region: "eu-west-1" },
+    });
+    expect(bad).toThrow(/SLACK_DEFAULT_CHANNEL/);
   });
 
   it("takes the policies directory, service name and namespace when given", () => {
@@ -115,5 +139,80 @@ describe("readLambdaConfig", () => {
 
     // Assess
     expect(error.issues).toEqual(["STATE_MACHINE_ARNS: a JSON object of runbook name → state machine ARN"]);
+  });
+});
+
+describe("SLACK_BOT_TOKEN_PARAMETER", () => {
+  it("names the bot token's parameter for the router's handlers and the steps", () => {
+    // Prepare
+    const env = {
+      TABLE_NAME: "t",
+      STATE_MACHINE_ARNS: "{}",
+      SLACK_BOT_TOKEN_PARAMETER: " /architech/prod/slack-bot-token ",
+    };
+
+    // Act
+    const router = readLambdaConfig(env);
+    const steps = readStepsConfig(env);
+
+    // Assess
+    expect(router.slackBotTokenParameter).toBe("/architech/prod/slack-bot-token");
+    expect(steps.slackBotTokenParameter).toBe("/architech/prod/slack-bot-token");
+  });
+
+  it("takes a parameter ARN", () => {
+    // Act
+    const config = readStepsConfig({
+      TABLE_NAME: "t",
+      SLACK_BOT_TOKEN_PARAMETER:
+        "arn:aws:ssm:eu-west-1:123456789012:parameter/architech/prod/slack-bot-token",
+    });
+
+    // Assess
+    expect(config.slackBotTokenParameter).toBe(
+      "arn:aws:ssm:eu-west-1:123456789012:parameter/architech/prod/slack-bot-token",
+    );
+  });
+
+  it("leaves Slack off when unset or empty", () => {
+    // Act
+    const unset = readStepsConfig({ TABLE_NAME: "t" });
+    const empty = readLambdaConfig({
+      TABLE_NAME: "t",
+      STATE_MACHINE_ARNS: "{}",
+      SLACK_BOT_TOKEN_PARAMETER: "",
+    });
+
+    // Assess
+    expect(unset).toEqual({
+      tableName: "t",
+      serviceName: "architech",
+      logLevel: "INFO",
+      slackDefaultChannel: "#architech",
+    });
+    expect("slackBotTokenParameter" in empty).toBe(false);
+  });
+
+  it("refuses a token pasted where the parameter's name belongs, and a name that is not one", () => {
+    // Act
+    const token = configError({
+      TABLE_NAME: "t",
+      STATE_MACHINE_ARNS: "{}",
+      SLACK_BOT_TOKEN_PARAMETER: "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
+    });
+    const spaced = configError({
+      TABLE_NAME: "t",
+      STATE_MACHINE_ARNS: "{}",
+      SLACK_BOT_TOKEN_PARAMETER: "slack bot token",
+    });
+
+    // Assess
+    expect(token.issues).toEqual([
+      "SLACK_BOT_TOKEN_PARAMETER: holds a Slack token: put it in an SSM SecureString parameter and name that parameter here",
+    ]);
+    expect(token.message).not.toContain("pdFZKVeTuE8sk7oOcBrzbqgy");
+    expect(spaced.issues).toEqual([
+      "SLACK_BOT_TOKEN_PARAMETER: not an SSM parameter name (such as /architech/prod/slack-bot-token) or ARN",
+    ]);
   });
 });

@@ -32,7 +32,31 @@ export interface LambdaConfig {
   readonly metricsNamespace: string;
   /** `POWERTOOLS_LOG_LEVEL`: `TRACE`, `DEBUG`, `INFO`, `WARN`, `ERROR`, `CRITICAL` or `SILENT`. Default `INFO`. */
   readonly logLevel: LogLevel;
+  /**
+   * `SLACK_BOT_TOKEN_PARAMETER`: the SSM SecureString parameter that holds the Slack bot token. Absent:
+   * nothing is posted to Slack, notifications go to the function's log.
+   */
+  readonly slackBotTokenParameter?: string;
+  /** `SLACK_DEFAULT_CHANNEL`: where runs of policies without `notify.slack` post. Default `#architech`. */
+  readonly slackDefaultChannel: string;
+  /**
+   * `SLACK_SETTINGS_FILE`: who may use which Slack command, where. Default: `config/slack.yaml` beside
+   * the bundled code (`$LAMBDA_TASK_ROOT`).
+   */
+  readonly slackSettingsFile: string;
+  /**
+   * `ARCHITECH_ACCOUNT` and `AWS_REGION`: the account and region the control plane acts in (a chat
+   * command may name a table by name). Absent when either is unset.
+   */
+  readonly account?: { account: string; region: string };
 }
+
+/** The environment variable naming the SSM SecureString parameter that holds the Slack bot token. */
+export const SLACK_BOT_TOKEN_PARAMETER = "SLACK_BOT_TOKEN_PARAMETER";
+
+// An SSM parameter name (`/architech/prod/slack-bot-token`, `slack-bot-token`) or its ARN.
+const SSM_PARAMETER =
+  /^(?:arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9_.\-/]+|[A-Za-z0-9_.\-/]{1,2048})$/;
 
 export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -88,6 +112,33 @@ const EnvironmentSchema = z.object({
       .pipe(z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(", ")}` }))
       .default("INFO"),
   ),
+  SLACK_DEFAULT_CHANNEL: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^(#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,})$/, "a channel such as #ops or C0123456789")
+      .default("#architech"),
+  ),
+  SLACK_SETTINGS_FILE: optional(z.string().optional()),
+  ARCHITECH_ACCOUNT: optional(
+    z
+      .string()
+      .regex(/^\d{12}$/, "a 12-digit AWS account id")
+      .optional(),
+  ),
+  AWS_REGION: optional(z.string().optional()),
+  SLACK_BOT_TOKEN_PARAMETER: optional(
+    z
+      .string()
+      .trim()
+      .regex(SSM_PARAMETER, "not an SSM parameter name (such as /architech/prod/slack-bot-token) or ARN")
+      // The token itself never goes in the environment, where every reader of the function's settings sees it.
+      .refine(
+        (value) => !/^xox[a-z]-/.test(value),
+        "holds a Slack token: put it in an SSM SecureString parameter and name that parameter here",
+      )
+      .optional(),
+  ),
 });
 
 /**
@@ -101,6 +152,10 @@ const EnvironmentSchema = z.object({
  * | `POWERTOOLS_SERVICE_NAME`      | no       | default `architech`                                       |
  * | `POWERTOOLS_METRICS_NAMESPACE` | no       | default `Architech`                                       |
  * | `POWERTOOLS_LOG_LEVEL`         | no       | default `INFO`                                            |
+ * | `SLACK_BOT_TOKEN_PARAMETER`    | no       | SSM SecureString holding the Slack bot token; unset: none |
+ * | `SLACK_DEFAULT_CHANNEL`        | no       | default `#architech`                                      |
+ * | `SLACK_SETTINGS_FILE`          | no       | default `$LAMBDA_TASK_ROOT/config/slack.yaml`             |
+ * | `ARCHITECH_ACCOUNT`            | no       | the account id (with Lambda's `AWS_REGION`)               |
  *
  * Powertools reads its other switches (`POWERTOOLS_METRICS_DISABLED`, `POWERTOOLS_TRACE_ENABLED`,
  * `POWERTOOLS_DEV`, `AWS_LAMBDA_LOG_LEVEL`) itself.
@@ -120,25 +175,39 @@ export function readLambdaConfig(
     serviceName: values.POWERTOOLS_SERVICE_NAME,
     metricsNamespace: values.POWERTOOLS_METRICS_NAMESPACE,
     logLevel: values.POWERTOOLS_LOG_LEVEL,
+    ...slackOf(values),
+    slackDefaultChannel: values.SLACK_DEFAULT_CHANNEL,
+    slackSettingsFile:
+      values.SLACK_SETTINGS_FILE ?? join(values.LAMBDA_TASK_ROOT ?? cwd, "config", "slack.yaml"),
+    ...(values.ARCHITECH_ACCOUNT !== undefined && values.AWS_REGION !== undefined
+      ? { account: { account: values.ARCHITECH_ACCOUNT, region: values.AWS_REGION } }
+      : {}),
   };
 }
 
-/** What the step functions need from their environment: the table and the Powertools settings. */
+/** What the step functions need from their environment: the table, the Powertools settings, Slack. */
 export interface StepsConfig {
   readonly tableName: string;
   readonly serviceName: string;
   readonly logLevel: LogLevel;
+  /** As {@link LambdaConfig.slackBotTokenParameter}. */
+  readonly slackBotTokenParameter?: string;
+  /** As {@link LambdaConfig.slackDefaultChannel}. */
+  readonly slackDefaultChannel: string;
 }
 
 const StepsEnvironmentSchema = EnvironmentSchema.pick({
   TABLE_NAME: true,
   POWERTOOLS_SERVICE_NAME: true,
   POWERTOOLS_LOG_LEVEL: true,
+  SLACK_BOT_TOKEN_PARAMETER: true,
+  SLACK_DEFAULT_CHANNEL: true,
 });
 
 /**
  * Reads and validates the step functions' configuration: `TABLE_NAME` (required),
- * `POWERTOOLS_SERVICE_NAME` and `POWERTOOLS_LOG_LEVEL` as for the router's handlers.
+ * `POWERTOOLS_SERVICE_NAME`, `POWERTOOLS_LOG_LEVEL` and `SLACK_BOT_TOKEN_PARAMETER` as for the router's
+ * handlers.
  *
  * @example
  * const config = readStepsConfig(); // throws ConfigError: invalid configuration: TABLE_NAME is required
@@ -151,7 +220,17 @@ export function readStepsConfig(
     tableName: values.TABLE_NAME,
     serviceName: values.POWERTOOLS_SERVICE_NAME,
     logLevel: values.POWERTOOLS_LOG_LEVEL,
+    ...slackOf(values),
+    slackDefaultChannel: values.SLACK_DEFAULT_CHANNEL,
   };
+}
+
+/** The Slack part of a configuration: present only when the bot token's parameter is named. */
+function slackOf(values: { SLACK_BOT_TOKEN_PARAMETER?: string | undefined }): {
+  slackBotTokenParameter?: string;
+} {
+  const name = values.SLACK_BOT_TOKEN_PARAMETER;
+  return name === undefined ? {} : { slackBotTokenParameter: name };
 }
 
 /** Parses the variables a schema names, reporting every problem at once as a ConfigError. */

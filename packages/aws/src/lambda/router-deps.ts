@@ -4,6 +4,7 @@ import {
   createSortableId,
   type IdSource,
   loadPolicyDirectory,
+  type Notifier,
   type Policy,
   PolicyIndex,
   type RouterDeps,
@@ -11,19 +12,21 @@ import {
 } from "@architech/core";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SFNClient } from "@aws-sdk/client-sfn";
-import { createDynamoStore } from "../dynamodb/dynamo-store.ts";
+import { createDynamoStore, type DynamoStore } from "../dynamodb/dynamo-store.ts";
 import { SfnWorkflowStarter } from "../sfn/workflow-starter.ts";
 import { ConfigError, type LambdaConfig } from "./config.ts";
 
 /** Options of {@link createRouterDeps}. */
 export interface RouterDepsOptions {
-  readonly config: Pick<LambdaConfig, "tableName" | "stateMachineArns" | "policiesDir">;
+  readonly config: Pick<LambdaConfig, "tableName" | "stateMachineArns" | "policiesDir" | "account">;
   readonly dynamodb: DynamoDBClient;
   readonly sfn: SFNClient;
   /** Default: {@link systemClock}. */
   readonly clock?: Clock;
   /** Default: {@link sortableRunIds} on the clock. */
   readonly ids?: IdSource;
+  /** Where the router announces runs it starts and circuit breakers it trips. Default: none. */
+  readonly notifier?: (store: DynamoStore) => Notifier;
 }
 
 /** The time of the machine. */
@@ -65,8 +68,11 @@ export function createRouterDeps(options: RouterDepsOptions): RouterDeps {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const policies = loadPolicies(config);
+  const store = createDynamoStore({ client: options.dynamodb, tableName: config.tableName, clock });
   return {
-    store: createDynamoStore({ client: options.dynamodb, tableName: config.tableName, clock }),
+    store,
+    ...(options.notifier ? { notifier: options.notifier(store) } : {}),
+    ...(config.account ? { account: config.account } : {}),
     workflows: new SfnWorkflowStarter({
       client: options.sfn,
       stateMachineArns: config.stateMachineArns,

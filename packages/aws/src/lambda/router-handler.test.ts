@@ -94,11 +94,17 @@ function runtime(serviceName = "architech-test"): LambdaRuntime {
       serviceName,
       metricsNamespace: "ArchitechTest",
       logLevel: "INFO",
+      slackDefaultChannel: "#architech",
+      slackSettingsFile: "/var/task/config/slack.yaml",
     },
     logger: new Logger({ serviceName }),
     metrics: new Metrics({ serviceName, namespace: "ArchitechTest" }),
     tracer: new Tracer({ serviceName, enabled: false }),
     routerDeps: { policies: new PolicyIndex([]) } as unknown as RouterDeps,
+    slack: undefined,
+    ssm: () => {
+      throw new Error("no SSM in this test");
+    },
   };
 }
 

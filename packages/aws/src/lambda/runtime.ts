@@ -1,11 +1,13 @@
-import type { Clock, IdSource, RouterDeps } from "@architech/core";
+import type { Clock, IdSource, RouterDeps, SlackPort } from "@architech/core";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SFNClient } from "@aws-sdk/client-sfn";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { type LambdaConfig, readLambdaConfig } from "./config.ts";
-import { createRouterDeps } from "./router-deps.ts";
+import { createLambdaNotifier } from "./notifier.ts";
+import { createRouterDeps, systemClock } from "./router-deps.ts";
 
 /** What the handlers of one execution environment share: built once per cold start. */
 export interface LambdaRuntime {
@@ -14,6 +16,10 @@ export interface LambdaRuntime {
   readonly metrics: Metrics;
   readonly tracer: Tracer;
   readonly routerDeps: RouterDeps;
+  /** Slack, when `SLACK_BOT_TOKEN_PARAMETER` names the bot token; the router's notifier posts through it. */
+  readonly slack: SlackPort | undefined;
+  /** The SSM client secrets are read with (built on first use). */
+  readonly ssm: () => SSMClient;
 }
 
 /** What a runtime can be built from instead of the defaults; tests inject clients and a clock here. */
@@ -24,6 +30,10 @@ export interface LambdaRuntimeOptions {
   readonly dynamodb?: DynamoDBClient;
   /** Default: a client for the function's region, traced by the Tracer. */
   readonly sfn?: SFNClient;
+  /** Default: a client for the function's region, traced by the Tracer, built on first use. */
+  readonly ssm?: SSMClient;
+  /** Default: Slack from the environment (the bot token in SSM); tests inject one. */
+  readonly slack?: SlackPort;
   readonly clock?: Clock;
   readonly ids?: IdSource;
 }
@@ -41,19 +51,37 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions = {}): LambdaR
   const logger = new Logger({ serviceName: config.serviceName, logLevel: config.logLevel });
   const metrics = new Metrics({ serviceName: config.serviceName, namespace: config.metricsNamespace });
   const tracer = new Tracer({ serviceName: config.serviceName });
+  let ssmClient = options.ssm;
+  const ssm = () => {
+    ssmClient ??= tracer.captureAWSv3Client(new SSMClient({}));
+    return ssmClient;
+  };
+  let slack: SlackPort | undefined;
   const routerDeps = createRouterDeps({
     config,
     dynamodb: options.dynamodb ?? tracer.captureAWSv3Client(new DynamoDBClient({})),
     sfn: options.sfn ?? tracer.captureAWSv3Client(new SFNClient({})),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.ids ? { ids: options.ids } : {}),
+    notifier: (store) => {
+      const built = createLambdaNotifier({
+        config,
+        logger,
+        threads: store,
+        clock: options.clock ?? systemClock,
+        ssm,
+        ...(options.slack ? { slack: options.slack } : {}),
+      });
+      slack = built.slack;
+      return built.notifier;
+    },
   });
   logger.info("router configured", {
     policies: routerDeps.policies.policies.map((policy) => policy.name),
     stateMachines: config.stateMachineArns,
     table: config.tableName,
   });
-  return { config, logger, metrics, tracer, routerDeps };
+  return { config, logger, metrics, tracer, routerDeps, slack, ssm };
 }
 
 let options: LambdaRuntimeOptions = {};

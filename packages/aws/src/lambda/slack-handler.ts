@@ -1,14 +1,19 @@
 import type { SlackRequest, SlackResponse } from "@architech/core";
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { ConfigError } from "./config.ts";
 import { type LambdaRuntime, lambdaRuntime } from "./runtime.ts";
+import { forgetSecureParameters, readSecureParameter } from "./secure-parameter.ts";
 
 /** The environment variable naming the SSM SecureString parameter that holds the Slack signing secret. */
 export const SLACK_SIGNING_SECRET_PARAMETER = "SLACK_SIGNING_SECRET_PARAMETER";
 
 /** One Slack endpoint: a verified-or-not request in, the answer out. */
-export type SlackHandle = (request: SlackRequest, runtime: LambdaRuntime) => Promise<SlackResponse>;
+export type SlackHandle = (
+  request: SlackRequest,
+  runtime: LambdaRuntime,
+  context: Context,
+) => Promise<SlackResponse>;
 
 export type SlackFunctionUrlHandler = (
   event: APIGatewayProxyEventV2,
@@ -27,36 +32,26 @@ export interface SlackHandlerOptions {
   readonly now?: () => number;
 }
 
-const secrets = new Map<string, Promise<string>>();
-
-/** Drops the signing secrets read so far: the next invocation reads them again. */
+/**
+ * Drops the signing secrets read so far: the next invocation reads them again. It forgets every secure
+ * parameter ({@link forgetSecureParameters}), the bot token too.
+ */
 export function forgetSlackSigningSecrets(): void {
-  secrets.clear();
+  forgetSecureParameters();
 }
 
 /**
  * The Slack signing secret, read once per cold start from the SSM SecureString parameter (decrypted) and
  * kept in memory; a read that fails is tried again by the next invocation. Never an environment variable.
+ *
+ * @example
+ * const signingSecret = await slackSigningSecret(ssm, "/architech/prod/slack-signing-secret");
  */
 export function slackSigningSecret(client: SSMClient, name: string): Promise<string> {
-  let secret = secrets.get(name);
-  if (secret === undefined) {
-    secret = readSecret(client, name);
-    secrets.set(name, secret);
-    secret.catch(() => secrets.delete(name));
-  }
-  return secret;
-}
-
-async function readSecret(client: SSMClient, name: string): Promise<string> {
-  const answer = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-  const value = answer.Parameter?.Value;
-  if (value === undefined || value.trim() === "") {
-    throw new ConfigError([
-      `${SLACK_SIGNING_SECRET_PARAMETER}: the parameter ${name} holds no signing secret`,
-    ]);
-  }
-  return value;
+  return readSecureParameter(client, name, {
+    variable: SLACK_SIGNING_SECRET_PARAMETER,
+    holds: "signing secret",
+  });
 }
 
 /** The raw body of a Function URL request, decoded when Lambda base64-encoded it. */
@@ -110,9 +105,12 @@ export function slackFunctionUrlHandler(
           path: event.rawPath,
         },
         runtime,
+        context,
       );
       if (response.status === 401)
         logger.warn("Slack request rejected: invalid signature", { path: event.rawPath });
+      if (response.status === 403)
+        logger.warn("Slack request denied by the access rules", { path: event.rawPath });
       return json(response.status, response.body);
     } catch (error) {
       logger.error("Slack request failed", { error: error as Error, path: event.rawPath });

@@ -1,4 +1,4 @@
-import { type Clock, type RunbookName, runStep, type StepContext } from "@architech/core";
+import { type Clock, type RunbookName, runStep, type SlackPort, type StepContext } from "@architech/core";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { Tracer } from "@aws-lambda-powertools/tracer";
@@ -11,6 +11,7 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { AwsBackupAdapter } from "../backup/backup-adapter.ts";
@@ -23,7 +24,7 @@ import { AwsEcsAdapter } from "../ecs/ecs-adapter.ts";
 import { AwsLambdaAdapter } from "../lambda-functions/lambda-adapter.ts";
 import { AwsLogsAdapter } from "../logs/logs-adapter.ts";
 import { readStepsConfig, type StepsConfig } from "./config.ts";
-import { LogNotifier } from "./log-notifier.ts";
+import { createLambdaNotifier } from "./notifier.ts";
 
 /** What the step functions of one execution environment share: built once per cold start. */
 export interface StepsRuntime {
@@ -44,6 +45,9 @@ export interface StepsRuntimeOptions {
   readonly ec2?: EC2Client;
   readonly logs?: CloudWatchLogsClient;
   readonly backup?: BackupClient;
+  readonly ssm?: SSMClient;
+  /** Default: Slack from the environment (the bot token in SSM); tests inject one. */
+  readonly slack?: SlackPort;
   readonly clock?: Clock;
 }
 
@@ -74,7 +78,14 @@ export function createStepsRuntime(options: StepsRuntimeOptions = {}): StepsRunt
       cloudwatch: new AwsCloudWatchAdapter({
         client: options.cloudwatch ?? tracer.captureAWSv3Client(new CloudWatchClient({})),
       }),
-      notifier: new LogNotifier(logger),
+      notifier: createLambdaNotifier({
+        config,
+        logger,
+        threads: store,
+        clock,
+        ssm: () => options.ssm ?? tracer.captureAWSv3Client(new SSMClient({})),
+        ...(options.slack ? { slack: options.slack } : {}),
+      }).notifier,
       ecr: new AwsEcrAdapter({ client: options.ecr ?? tracer.captureAWSv3Client(new ECRClient({})) }),
       ec2: new AwsEc2Adapter({ client: options.ec2 ?? tracer.captureAWSv3Client(new EC2Client({})) }),
       logs: new AwsLogsAdapter({

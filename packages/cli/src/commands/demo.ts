@@ -49,6 +49,8 @@ export interface DemoResult {
 interface DemoOptions {
   policies: string;
   sandbox: string;
+  /** Default `config/slack.yaml`. */
+  slackSettings?: string;
   json?: boolean;
 }
 
@@ -64,6 +66,7 @@ export function registerDemo(program: Command, io: CommandIO, setExit: (code: nu
     .description("play a scripted day against the embedded runtime and check every outcome")
     .option("--policies <dir>", "the shipped policies the demo plays", "policies")
     .option("--sandbox <file>", "the sandbox account's seed", "sandbox/default.yaml")
+    .option("--slack-settings <file>", "who may use which Slack command, where", "config/slack.yaml")
     .option("--json", "print only the summary, as JSON")
     .action(async (options: DemoOptions) => {
       const result = await playDemo(options, options.json ? () => {} : io.stdout);
@@ -113,6 +116,7 @@ export async function playDemo(options: DemoOptions, print: (text: string) => vo
     runtime = await startEmbeddedRuntime({
       policiesDir: dir,
       sandboxFile: options.sandbox,
+      slackSettingsFile: options.slackSettings ?? "config/slack.yaml",
       port: 0,
       timeScale: DEMO_TIME_SCALE,
       clockStart: new Date(DEMO_START),

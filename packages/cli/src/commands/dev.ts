@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { type LoadedPolicy, parseDuration } from "@architech/core";
+import { ArchitechError, type LoadedPolicy, parseDuration } from "@architech/core";
 import {
   DEFAULT_TIME_SCALE,
   type EmbeddedRuntime,
@@ -24,6 +24,7 @@ interface DevOptions {
   timeScale?: string;
   for?: string;
   slackSigningSecret?: string;
+  slackSettings: string;
 }
 
 /**
@@ -36,6 +37,7 @@ export function registerDev(program: Command, io: CommandIO, setExit: (code: num
     .description("run the control plane on the embedded runtime (local DynamoDB, event bus, Step Functions)")
     .option("--policies <dir>", "directory of policy files", "policies")
     .option("--sandbox <file>", "the sandbox account's seed", "sandbox/default.yaml")
+    .option("--slack-settings <file>", "who may use which Slack command, where", "config/slack.yaml")
     .option("--port <n>", "HTTP port (0: any free port)", String(DEFAULT_DEV_PORT))
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option("--data-dir <dir>", "keep the store in this directory between starts (default: in memory)")
@@ -73,12 +75,15 @@ async function dev(options: DevOptions, io: CommandIO): Promise<number> {
     return fail(`${options.policies} is not a directory of policies (--policies)`);
   }
   if (!existsSync(options.sandbox)) return fail(`${options.sandbox} does not exist (--sandbox)`);
+  if (!existsSync(options.slackSettings))
+    return fail(`${options.slackSettings} does not exist (--slack-settings)`);
 
   let runtime: EmbeddedRuntime;
   try {
     runtime = await startEmbeddedRuntime({
       policiesDir: options.policies,
       sandboxFile: options.sandbox,
+      slackSettingsFile: options.slackSettings,
       port,
       host: options.host,
       timeScale,
@@ -91,6 +96,7 @@ async function dev(options: DevOptions, io: CommandIO): Promise<number> {
       return fail(`${error.message}\nfix them first (architech policies validate ${options.policies})`);
     }
     if (error instanceof SandboxSeedError) return fail(error.message);
+    if (error instanceof ArchitechError && error.code === "InvalidSlackSettings") return fail(error.message);
     return fail(error instanceof Error ? error.message : String(error), ExitCode.failure);
   }
 

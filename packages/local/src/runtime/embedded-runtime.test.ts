@@ -151,6 +151,29 @@ describe("the embedded runtime", () => {
     expect([...kinds]).toEqual(
       expect.arrayContaining(["event", "decision", "workflow", "action", "notification"]),
     );
+    // Slack: the alarm's thread, and in it the run's one message, updated until it says succeeded.
+    await runtime.idle();
+    const slack = await request(runtime, "GET", "/api/slack/messages?channel=%23oncall");
+    expect(slack.status).toBe(200);
+    const messages = slack.body.messages as {
+      ts: string;
+      threadTs?: string;
+      text: string;
+      history: { text: string }[];
+    }[];
+    expect(messages).toHaveLength(2);
+    const [alarm, run] = messages;
+    expect(alarm?.text).toContain("Alarm checkout-api-5xx-rate in ALARM");
+    expect(run?.threadTs).toBe(alarm?.ts);
+    expect(run?.text).toContain("succeeded");
+    expect(run?.history.length).toBeGreaterThan(1);
+    const said = log.filter((e) => e.kind === "notification").map((e) => e.text);
+    expect(said).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^#oncall ${run?.ts} \\(in thread ${alarm?.ts}\\) posted: `)),
+        expect.stringMatching(/^#oncall .* updated: rollback on ecs-service:prod\/checkout-api .*succeeded/),
+      ]),
+    );
     expect(
       log.some(
         (e) => e.kind === "decision" && e.text.includes("start rollback on ecs-service:prod/checkout-api"),

@@ -5,16 +5,21 @@ import { createDynamoStore, type DynamoStore } from "@architech/aws";
 import {
   type Approval,
   type ApprovalResumer,
+  announceApprovalDecision,
   createSortableId,
   decideApproval as decideCoreApproval,
   type LoadedPolicy,
   loadPolicyDirectory,
+  loadSlackSettings,
+  type Notifier,
   PolicyIndex,
   type PolicyProblem,
+  parseSlackSettings,
   type RouterDeps,
   type Run,
   RunStatusSchema,
   runStep,
+  type SlackSettings,
   SORTABLE_ID_RANDOM_BYTES,
   workflowDefinitions,
 } from "@architech/core";
@@ -28,7 +33,7 @@ import { type ApiRoute, answer, createApiServer, HttpError } from "./http-api.ts
 import {
   describeAction,
   describeExecutionEvent,
-  describeNotification,
+  describeSlackActivity,
   type RuntimeLogEntry,
 } from "./live-log.ts";
 import {
@@ -71,6 +76,11 @@ export interface EmbeddedRuntimeOptions {
   log?: (entry: RuntimeLogEntry) => void;
   /** The Slack app's signing secret `/slack/*` requests are checked against. Default: a random one per start. */
   slackSigningSecret?: string;
+  /**
+   * The Slack settings file (`config/slack.yaml`): the command's name and who may use which command.
+   * Without it, only the read-only commands answer; everything that changes something is denied.
+   */
+  slackSettingsFile?: string;
 }
 
 /** The control plane running in this process. */
@@ -136,18 +146,6 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     options.log?.({ at: clock.now().toISOString(), ...entry });
   };
 
-  const sandbox = createSandboxAccount({
-    seed,
-    clock,
-    onAction: (action) => emit({ kind: "action", text: describeAction(action) }),
-    onNotification: (notification) =>
-      emit({
-        kind: "notification",
-        text: describeNotification(notification),
-        ...(notification.runId ? { runId: notification.runId } : {}),
-      }),
-  });
-
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async (): Promise<void> => {
     for (const close of closers.splice(0).reverse()) {
@@ -169,7 +167,25 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     );
     closers.push(() => db.stop());
     const store = createDynamoStore({ client: db.client, tableName: db.tableName, clock });
+    const sandbox = createSandboxAccount({
+      seed,
+      clock,
+      // Which Slack message is whose lives in the store, as on AWS: the notifier finds it there.
+      slackThreads: store,
+      onAction: (action) => emit({ kind: "action", text: describeAction(action) }),
+      onSlack: (activity) => emit({ kind: "notification", text: describeSlackActivity(activity) }),
+      onNotifierError: (failure) =>
+        emit({
+          kind: "error",
+          text: `Slack (${failure.kind} to ${failure.channel}): ${failure.error}; the run carries on`,
+          ...(failure.runId ? { runId: failure.runId } : {}),
+        }),
+    });
     const seededReleases = await seedFreshStore(store, seed, clock, options.sandboxFile);
+
+    const announcements = inBackground(sandbox.ports.notifier, emit);
+    // Registered after the store: stopping waits for the announcements before the store goes away.
+    closers.push(() => announcements.settled());
 
     const runner = new LocalStepFunctions({
       definitions: workflowDefinitions,
@@ -192,6 +208,8 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       ids: { newRunId: () => createSortableId(clock.now(), randomBytes(SORTABLE_ID_RANDOM_BYTES)) },
       policies: new PolicyIndex(policies),
       ecs: sandbox.ports.ecs,
+      notifier: announcements.notifier,
+      account: { account: sandbox.account, region: sandbox.region },
     };
     const bus = new LocalEventBus({ account: sandbox.account, region: sandbox.region, router, log: emit });
     closers.push(() => bus.idle());
@@ -210,8 +228,19 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     closers.push(pollSandbox(sandbox, bus, emit));
 
     const slackSigningSecret = options.slackSigningSecret ?? randomBytes(32).toString("hex");
+    const slackSettings = loadSlackSettingsOrDefault(options.slackSettingsFile);
     const server = createApiServer(
-      apiRoutes({ bus, router, store, runner, sandbox, loaded, scheduler, slackSigningSecret }),
+      apiRoutes({
+        bus,
+        router,
+        store,
+        runner,
+        sandbox,
+        loaded,
+        scheduler,
+        slack: { signingSecret: slackSigningSecret, settings: slackSettings, work: announcements },
+        emit,
+      }),
       (error) =>
         emit({ kind: "error", text: `API: ${error instanceof Error ? error.message : String(error)}` }),
     );
@@ -249,7 +278,10 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       seededReleases,
       slackSigningSecret,
       postEvents: (entries) => bus.putEvents(entries),
-      idle: () => bus.idle(),
+      idle: async () => {
+        await bus.idle();
+        await announcements.settled();
+      },
       stop: () => {
         stopping ??= closeAll().then(() => emit({ kind: "runtime", text: "stopped" }));
         return stopping;
@@ -281,6 +313,55 @@ async function seedFreshStore(
     reason: `${recorded} releases from ${sandboxFile} recorded; those healthy for 15m are known-good`,
   });
   return recorded;
+}
+
+/** The Slack settings from `file`, or without one the defaults: only the read-only commands answer. */
+function loadSlackSettingsOrDefault(file: string | undefined): SlackSettings {
+  if (file !== undefined) return loadSlackSettings(file);
+  const defaults = parseSlackSettings("", "(defaults)");
+  if (!defaults.ok) throw new Error("the default Slack settings do not parse");
+  return defaults.settings;
+}
+
+/** Work that goes on after its caller moved on: announcements to Slack, Slack commands answered later. */
+interface BackgroundWork {
+  /** The notifier whose deliveries run in the background (it never throws). */
+  readonly notifier: Notifier;
+  /** Runs `work` in the background; a failure is reported to the log, never thrown. */
+  run(work: () => Promise<void>): void;
+  /** Resolves once nothing is on its way any more. */
+  settled(): Promise<void>;
+}
+
+/**
+ * The router's notifier: what it announces (a run started, a circuit breaker tripped) goes to Slack in
+ * the background, so that a decision is never held up by Slack — a workflow started a moment ago runs
+ * on meanwhile. The notifier never throws; `settled()` waits for what is still on its way, deferred Slack
+ * commands included.
+ */
+function inBackground(
+  notifier: Notifier,
+  emit: (entry: Omit<RuntimeLogEntry, "at">) => void,
+): BackgroundWork {
+  const inFlight = new Set<Promise<void>>();
+  const track = (delivery: Promise<void>): Promise<void> => {
+    const settled = delivery.catch((error: unknown) =>
+      emit({ kind: "error", text: `background: ${error instanceof Error ? error.message : String(error)}` }),
+    );
+    inFlight.add(settled);
+    void settled.finally(() => inFlight.delete(settled));
+    return Promise.resolve();
+  };
+  return {
+    notifier: {
+      notify: (notification) => track(notifier.notify(notification)),
+      announce: (notice) => track(notifier.announce(notice)),
+    },
+    run: (work) => void track(Promise.resolve().then(work)),
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+  };
 }
 
 /** Moves what the sandbox emits (alarm and deployment state changes) onto the bus; returns its stopper. */
@@ -322,11 +403,26 @@ interface ApiContext {
   sandbox: SandboxAccount;
   loaded: { policies: readonly LoadedPolicy[] };
   scheduler: LocalScheduler;
-  slackSigningSecret: string;
+  slack: {
+    signingSecret: string;
+    settings: SlackSettings;
+    /** Where work that goes on after a reply is tracked (`idle()` and `stop()` wait for it). */
+    work: BackgroundWork;
+  };
+  emit: (entry: Omit<RuntimeLogEntry, "at">) => void;
 }
 
 function apiRoutes(context: ApiContext): ApiRoute[] {
-  const { bus, router, store, runner, sandbox, loaded, scheduler, slackSigningSecret } = context;
+  const { bus, router, store, runner, sandbox, loaded, scheduler, slack, emit } = context;
+  const announceDecision = (
+    approval: { id: string; runId: string; policy: string; target: string },
+    decided: { decision: "approved" | "denied"; by: string; reason?: string },
+  ) =>
+    announceApprovalDecision(
+      { store, policies: router.policies, notifier: slack.work.notifier },
+      approval,
+      decided,
+    );
   return [
     {
       method: "GET",
@@ -448,18 +544,38 @@ function apiRoutes(context: ApiContext): ApiRoute[] {
     {
       method: "POST",
       path: /^\/api\/approvals\/([^/]+)$/,
-      handler: async (request, [id = ""]) => decide(store, runner, id, await request.json()),
+      handler: async (request, [id = ""]) =>
+        decide(store, runner, id, await request.json(), announceDecision),
     },
     {
       method: "GET",
       path: /^\/api\/sandbox$/,
       handler: () => sandbox.snapshot(),
     },
+    {
+      method: "GET",
+      path: /^\/api\/slack\/messages$/,
+      handler: (request) => {
+        const channel = request.query.get("channel");
+        return {
+          messages: sandbox.slack.messages.filter((m) => channel === null || m.channel === channel),
+          ephemerals: sandbox.slack.ephemerals.filter((m) => channel === null || m.channel === channel),
+          // Replies through response URLs belong to no channel: they are listed whatever ?channel= says.
+          responses: sandbox.slack.responses,
+        };
+      },
+    },
     ...slackRoutes({
-      signingSecret: slackSigningSecret,
+      signingSecret: slack.signingSecret,
+      settings: slack.settings,
+      slack: sandbox.slack,
       router,
       deliver: (raw, origin) => bus.deliver(raw, origin),
       approvals: approvalResumer(runner),
+      onApprovalDecided: (approval, decided) => announceDecision(approval, decided),
+      defer: (work) => slack.work.run(work),
+      onError: (error) =>
+        emit({ kind: "error", text: `Slack: ${error instanceof Error ? error.message : String(error)}` }),
     }),
   ];
 }
@@ -482,6 +598,12 @@ export const ENDPOINTS: readonly { method: string; path: string; description: st
   },
   { method: "GET", path: "/api/switch", description: "kill switch, policy pauses and freeze windows" },
   { method: "GET", path: "/api/sandbox", description: "the sandbox account's estate" },
+  {
+    method: "GET",
+    path: "/api/slack/messages",
+    description:
+      "what the control plane said in Slack: each message with its thread and every update, ephemeral messages, replies through response URLs (?channel=)",
+  },
   {
     method: "POST",
     path: "/sns",
@@ -514,7 +636,16 @@ function withoutToken(approval: Approval): Omit<Approval, "taskToken"> {
 /**
  * Decides an approval from the local API: the body is checked, then {@link decideApproval} does the rest.
  */
-async function decide(store: DynamoStore, runner: LocalStepFunctions, id: string, body: unknown) {
+async function decide(
+  store: DynamoStore,
+  runner: LocalStepFunctions,
+  id: string,
+  body: unknown,
+  announce: (
+    approval: Omit<Approval, "taskToken">,
+    decided: { decision: "approved" | "denied"; by: string; reason?: string },
+  ) => Promise<void>,
+) {
   const input = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
   const { decision, by, reason } = input;
   if (decision !== "approved" && decision !== "denied") {
@@ -533,6 +664,7 @@ async function decide(store: DynamoStore, runner: LocalStepFunctions, id: string
     ...(reason === undefined ? {} : { reason }),
   });
   if (!outcome.decided) throw new HttpError(outcome.notFound ? 404 : 409, outcome.message);
+  await announce(outcome.approval, { decision, by, ...(reason === undefined ? {} : { reason }) });
   return { approval: outcome.approval };
 }
 

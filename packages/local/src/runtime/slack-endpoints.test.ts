@@ -108,13 +108,30 @@ async function rejectedAudits(): Promise<
   return audit.filter((e) => e.kind === "decision" && e.details?.reason === "invalid-signature");
 }
 
+/** Who may do what here: U024BE7LH asks for rollbacks; U0ONCALL01 approves and denies. */
+const SLACK_SETTINGS = `
+command: /architech
+defaultChannel: "#ops"
+access:
+  rollback: { users: [U024BE7LH] }
+  approve: { users: [U024BE7LH, U0ONCALL01] }
+  deny: { users: [U0ONCALL01] }
+`;
+
+/** The replies that went through response URLs, oldest first. */
+async function responses(): Promise<{ text: string; responseUrl: string }[]> {
+  return (await getJson("/api/slack/messages")).responses as { text: string; responseUrl: string }[];
+}
+
 let dir: string;
 let runtime: EmbeddedRuntime;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "architech-slack-"));
   writeFileSync(join(dir, "rollback.yaml"), COMMAND_POLICY);
+  writeFileSync(join(dir, "slack.settings"), SLACK_SETTINGS);
   runtime = await startEmbeddedRuntime({
+    slackSettingsFile: join(dir, "slack.settings"),
     policiesDir: dir,
     sandboxFile: SANDBOX_FILE,
     port: 0,
@@ -134,10 +151,19 @@ describe("Slack endpoints on the embedded runtime", () => {
   });
 
   it("asks for approval on a signed command, then rolls back once the button approves it", async () => {
+    const before = (await responses()).length;
     const command = await postSlack("/slack/commands", commandBody("rollback prod/checkout-api"));
+    // Acknowledged at once; what the policies did comes through the command's response URL.
     expect(command.status).toBe(200);
     expect(command.body.response_type).toBe("ephemeral");
-    const text = String(command.body.text);
+    expect(command.body.text).toContain("Working on `rollback prod/checkout-api`");
+    const answered = await eventually(
+      responses,
+      (list) => list.length > before,
+      "the answer through the response URL",
+    );
+    expect(answered[before]?.responseUrl).toBe("https://hooks.slack.com/commands/T0001/1/abc");
+    const text = String(answered[before]?.text);
     expect(text).toContain("awaits approval");
     expect(text).toContain("ecs-service");
     const approvalId = /approval (approval-\S+?)\./.exec(text)?.[1] ?? "";
@@ -149,9 +175,19 @@ describe("Slack endpoints on the embedded runtime", () => {
       "the approval to be requested",
     );
 
-    const interaction = await postSlack("/slack/interactions", interactionBody("approve", approvalId));
+    // Four eyes: the person who asked for the rollback cannot approve it, though the rules let them approve.
+    const own = await postSlack("/slack/interactions", interactionBody("approve", approvalId));
+    expect(own.status).toBe(200);
+    expect(String(own.body.text)).toContain("asked for");
+    const approvals = (await getJson("/api/approvals")).approvals as { id: string; decision?: string }[];
+    expect(approvals.find((a) => a.id === approvalId)?.decision).toBe("pending");
+
+    const interaction = await postSlack(
+      "/slack/interactions",
+      interactionBody("approve", approvalId, "U0ONCALL01"),
+    );
     expect(interaction.status).toBe(200);
-    expect(interaction.body.text).toBe(`Approval ${approvalId} approved by <@U024BE7LH>.`);
+    expect(interaction.body.text).toContain(`approved by <@U0ONCALL01>`);
 
     const runId = approvalId.slice("approval-".length);
     await eventually(
@@ -160,7 +196,14 @@ describe("Slack endpoints on the embedded runtime", () => {
       "the rollback run to succeed",
     );
 
-    const again = await postSlack("/slack/interactions", interactionBody("deny", approvalId));
+    // The approval message lost its buttons and says who approved.
+    const slack = (await getJson("/api/slack/messages")).messages as { text: string; blocks: unknown[] }[];
+    const approvalMessage = slack.find((m) => JSON.stringify(m.blocks).includes(approvalId));
+    expect(approvalMessage).toBeDefined();
+    expect(JSON.stringify(approvalMessage?.blocks)).not.toContain('"action_id":"approve"');
+    expect(approvalMessage?.text).toContain("U0ONCALL01");
+
+    const again = await postSlack("/slack/interactions", interactionBody("deny", approvalId, "U0ONCALL01"));
     expect(again.status).toBe(200);
     expect(again.body.text).toContain("already been decided");
   });
@@ -191,13 +234,31 @@ describe("Slack endpoints on the embedded runtime", () => {
     const unknown = await postSlack("/slack/commands", commandBody("restart prod/checkout-api"));
     expect(unknown.status).toBe(200);
     expect(unknown.body.response_type).toBe("ephemeral");
-    expect(unknown.body.text).toContain("No policy answers `restart`; policies with commands: `rollback`");
+    expect(unknown.body.text).toContain("Unknown command `restart`");
+    expect(unknown.body.text).toContain("`/architech help`");
 
     for (const text of ["help", ""]) {
       const help = await postSlack("/slack/commands", commandBody(text));
       expect(help.status).toBe(200);
-      expect(help.body.text).toContain("`rollback` — rollback-by-hand");
+      expect(help.body.text).toContain("rollback");
+      expect(help.body.text).toContain("approve");
     }
+  });
+
+  it("denies a command the settings do not allow with 403, and audits the denial", async () => {
+    const denied = await postSlack("/slack/commands", commandBody("pause all --reason testing"));
+    expect(denied.status).toBe(403);
+    expect(denied.body.response_type).toBe("ephemeral");
+    const audit = (await getJson("/api/audit?limit=1000")).items as {
+      kind: string;
+      action: string;
+      actor: string;
+    }[];
+    expect(audit.some((e) => e.kind === "access" && e.action === "denied" && e.actor === "U024BE7LH")).toBe(
+      true,
+    );
+    const switches = (await getJson("/api/switch")) as { killSwitch?: { engaged?: boolean } | null };
+    expect(switches.killSwitch?.engaged ?? false).toBe(false);
   });
 
   it("answers other interactions as unsupported, and a missing approval with the reason", async () => {
@@ -210,6 +271,6 @@ describe("Slack endpoints on the embedded runtime", () => {
     expect(other.body).toEqual({ text: "unsupported interaction" });
     const missing = await postSlack("/slack/interactions", interactionBody("approve", "approval-nope"));
     expect(missing.status).toBe(200);
-    expect(missing.body.text).toContain("no approval approval-nope");
+    expect(missing.body.text).toContain("No approval `approval-nope`");
   });
 });
