@@ -6,6 +6,7 @@ import { type EmbeddedRuntime, type PutEventsRequestEntry, startEmbeddedRuntime 
 import type { Command } from "commander";
 import { ControlPlaneClient } from "../client.ts";
 import { type CommandIO, ExitCode } from "../io.ts";
+import { SlackPerson } from "./demo-slack.ts";
 
 /** Monday 02:10 UTC: the night's backups have just completed; the nightly cleanup ran at 02:00. */
 const DEMO_START = "2026-03-02T02:10:00.000Z";
@@ -90,6 +91,21 @@ function writeDemoPolicies(from: string): string {
     writeFileSync(join(dir, file), text);
   }
   return dir;
+}
+
+/** A person of the sandbox's Slack workspace (see its user groups in sandbox/default.yaml). */
+function slackPerson(rt: EmbeddedRuntime, userId: string): SlackPerson {
+  return new SlackPerson({
+    url: rt.url,
+    signingSecret: rt.slackSigningSecret,
+    userId,
+    channelId: "C0DEPLOYMENTS",
+  });
+}
+
+/** The approval's message in the sandbox's Slack: the one whose buttons carry its id. */
+function approvalMessage(rt: EmbeddedRuntime, approvalId: string) {
+  return rt.sandbox.slack.messages.find((m) => JSON.stringify(m.blocks).includes(`"value":"${approvalId}"`));
 }
 
 /** Plays the script; never throws for an outcome that differs, it reports it (ok: false). */
@@ -204,13 +220,32 @@ export async function playDemo(options: DemoOptions, print: (text: string) => vo
       pending !== undefined && rolledBefore.length === 0,
       `approval ${approvalId} pending; nothing changed yet`,
     );
-    say("on-call approves through the API (POST /api/approvals/:id)");
-    const decided = await api.post<{ approval: { decision: string } }>(`/api/approvals/${approvalId}`, {
-      decision: "approved",
-      by: "U024BE7LH",
-      reason: "checkout 5xx after release 42",
+    const asked = await waitFor(async () => approvalMessage(rt, approvalId));
+    check(
+      asked !== undefined && asked.threadTs !== undefined,
+      `Slack ${asked?.channel ?? "?"}: the plan with Approve / Deny, in the alarm's thread`,
+    );
+    const deployer = slackPerson(rt, "U0DEPLOYER1");
+    say("a deployer who is not on call tries `/architech approve` in Slack");
+    const refused = await deployer.command(`approve ${approvalId}`);
+    check(refused.status === 403, `refused (${refused.status}): only the on-call may approve`);
+    const oncall = slackPerson(rt, "U024BE7LH");
+    say(`on-call types \`/architech approve ${approvalId}\` in Slack (signed, POST /slack/commands)`);
+    const approved = await oncall.command(`approve ${approvalId}`);
+    check(
+      approved.status === 200 && /approved/i.test(approved.text),
+      `approved by U024BE7LH: "${approved.text}"`,
+    );
+    const decidedMessage = await waitFor(async () => {
+      const message = rt.sandbox.slack.messages.find((m) => m.ts === asked?.ts);
+      return message && !JSON.stringify(message.blocks).includes('"action_id":"approve"')
+        ? message
+        : undefined;
     });
-    check(decided.approval.decision === "approved", "approved by U024BE7LH");
+    check(
+      decidedMessage !== undefined,
+      "the approval message is updated in place: buttons gone, who approved",
+    );
     const rollback = waiting ? await runUntil(api, waiting.id, ended) : undefined;
     record(rollback);
     const service = await rt.sandbox.ports.ecs.describeService("prod", "checkout-api");
@@ -313,8 +348,12 @@ export async function playDemo(options: DemoOptions, print: (text: string) => vo
         sweeping() === 0,
         `over the blast radius: the run asks first (${sweepApproval.id}); nothing deleted yet`,
       );
-      say("the platform team approves the sweep through the API");
-      await api.post(`/api/approvals/${sweepApproval.id}`, { decision: "approved", by: "U0PLATFORM" });
+      say("the platform team clicks Approve on the sweep's approval message in Slack");
+      const clicked = await slackPerson(rt, "U0PLATFORM").click("approve", sweepApproval.id);
+      check(
+        clicked.status === 200 && /approved/i.test(clicked.text),
+        `approved by U0PLATFORM: "${clicked.text}"`,
+      );
     }
     const sweep = asking ? await runUntil(api, asking.id, ended) : undefined;
     record(sweep);
