@@ -14,3 +14,4 @@ export * from "./target/index.ts";
 export * from "./time/index.ts";
 export * from "./workflow/index.ts";
 export * from "./workflows/index.ts";
+export * from "./yaml/index.ts";

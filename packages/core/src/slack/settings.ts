@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { ArchitechError } from "../errors.ts";
+import { parseLocatedYaml, type YamlProblem } from "../yaml/located-yaml.ts";
 
 /**
  * Every command `/architech` answers. The first four only read; the rest change something, or ask the
@@ -94,14 +94,7 @@ export type SlackSettings = z.output<typeof SlackSettingsSchema>;
 export type SlackSettingsInput = z.input<typeof SlackSettingsSchema>;
 
 /** One thing wrong with a settings file, located for an editor. */
-export interface SlackSettingsProblem {
-  file: string;
-  line: number;
-  column: number;
-  /** Dotted path of the field, e.g. `access.rollback.users.0`; empty for the root. */
-  path: string;
-  message: string;
-}
+export type SlackSettingsProblem = YamlProblem;
 
 export type SlackSettingsResult =
   | { ok: true; settings: SlackSettings }
@@ -116,47 +109,8 @@ export type SlackSettingsResult =
  * if (!result.ok) for (const p of result.problems) console.error(`${p.file}:${p.line}:${p.column} ${p.message}`);
  */
 export function parseSlackSettings(text: string, file: string): SlackSettingsResult {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const at = (offset: number) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
-  if (document.errors.length > 0) {
-    return {
-      ok: false,
-      problems: document.errors.map((error) => ({
-        file,
-        ...at(error.pos[0]),
-        path: "",
-        message: `YAML: ${error.message.split("\n")[0] ?? error.message}`,
-      })),
-    };
-  }
-  const data: unknown = document.toJS() ?? {};
-  const parsed = SlackSettingsSchema.safeParse(data);
-  if (parsed.success) return { ok: true, settings: parsed.data };
-  const problems = parsed.error.issues.flatMap((issue) => {
-    const located = (path: PropertyKey[], offset: number | undefined, message: string) => ({
-      file,
-      ...at(offset ?? nodeOffset(document, path) ?? 0),
-      path: path.map(String).join("."),
-      message,
-    });
-    if (issue.code === "unrecognized_keys") {
-      // At the key itself, so that the line and column point at the typo.
-      return issue.keys.map((key) =>
-        located(
-          [...issue.path, key],
-          keyOffset(document, issue.path, key),
-          unknownKeyMessage(issue.path, key),
-        ),
-      );
-    }
-    return [located(issue.path, undefined, issue.message)];
-  });
-  problems.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { ok: false, problems };
+  const result = parseLocatedYaml(SlackSettingsSchema, text, file, { unknownKey: unknownKeyMessage });
+  return result.ok ? { ok: true, settings: result.data } : result;
 }
 
 /**
@@ -186,25 +140,4 @@ function unknownKeyMessage(path: readonly PropertyKey[], key: string): string {
     return `unknown command "${key}"; rules are for: default, ${SLACK_COMMAND_NAMES.join(", ")}`;
   }
   return `unknown field "${key}"`;
-}
-
-/** The source offset of the key `key` of the map at `path`. */
-function keyOffset(
-  document: { getIn(path: unknown[], keepScalar: boolean): unknown },
-  path: PropertyKey[],
-  key: string,
-) {
-  const map = document.getIn(path, true);
-  if (!isMap(map)) return undefined;
-  const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
-  return isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
-}
-
-/** The source offset of the deepest node along `path` that exists in the document. */
-function nodeOffset(document: { getIn(path: unknown[], keepScalar: boolean): unknown }, path: PropertyKey[]) {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = document.getIn(path.slice(0, depth), true);
-    if (isNode(node) && node.range) return node.range[0];
-  }
-  return undefined;
 }

@@ -1,0 +1,8 @@
+export {
+  formatYamlProblem,
+  type LocatedParseOptions,
+  type LocatedParseResult,
+  parseLocatedYaml,
+  validateLocated,
+  type YamlProblem,
+} from "./located-yaml.ts";
