@@ -8,6 +8,7 @@ import {
   announceApprovalDecision,
   createSortableId,
   decideApproval as decideCoreApproval,
+  escalateApprovals,
   type LoadedPolicy,
   loadPolicyDirectory,
   loadSlackSettings,
@@ -29,6 +30,7 @@ import { seedReleaseHistory } from "../release-history.ts";
 import { createSandboxAccount, type SandboxAccount } from "../sandbox/account.ts";
 import { loadSandboxFile } from "../sandbox/load-seed.ts";
 import { LocalStepFunctions } from "../stepfunctions/local-step-functions.ts";
+import { startEscalationSweep } from "./escalation-sweep.ts";
 import { type ApiRoute, answer, createApiServer, HttpError } from "./http-api.ts";
 import {
   describeAction,
@@ -101,7 +103,10 @@ export interface EmbeddedRuntime {
   postEvents(entries: readonly PutEventsRequestEntry[]): Promise<PutEventsResponse>;
   /** Resolves once every event on the bus so far has been routed. */
   idle(): Promise<void>;
-  /** Stops the HTTP server, the schedules, the sandbox polling, running workflows and the store. */
+  /**
+   * Stops the HTTP server, the schedules, the sandbox polling, the approval escalation sweep, running
+   * workflows and the store.
+   */
   stop(): Promise<void>;
 }
 
@@ -226,6 +231,16 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     closers.push(() => scheduler.stop());
 
     closers.push(pollSandbox(sandbox, bus, emit));
+
+    // Approvals still pending past their policy's escalateAfter mention the on-call, as on AWS.
+    closers.push(
+      startEscalationSweep({
+        clock,
+        sweep: () =>
+          escalateApprovals({ store, policies: router.policies, notifier: announcements.notifier, clock }),
+        log: emit,
+      }),
+    );
 
     const slackSigningSecret = options.slackSigningSecret ?? randomBytes(32).toString("hex");
     const slackSettings = loadSlackSettingsOrDefault(options.slackSettingsFile);

@@ -94,7 +94,11 @@ function timedOut(error: unknown): boolean {
  */
 async function announceExpiredApprovals(call: StepCall, { store, ports, clock }: StepContext): Promise<void> {
   const now = clock.now();
-  const page = await store.listPendingApprovals({ expiringBefore: now.toISOString(), limit: 100 });
+  // An approval expires at its `expiresAt` instant, so one expiring exactly now is included (+1 ms).
+  const page = await store.listPendingApprovals({
+    expiringBefore: new Date(now.getTime() + 1).toISOString(),
+    limit: 100,
+  });
   for (const approval of page.items) {
     if (approval.runId !== call.run.runId || effectiveApprovalDecision(approval, now) !== "expired") continue;
     await ports.notifier.announce({
