@@ -4,16 +4,18 @@ import {
   type IamPermission,
   type LoadedPolicy,
   loadPolicyDirectory,
+  loadSlackSettings,
   RUNBOOK_NAMES,
   type RunbookName,
   runbooks,
+  type SlackSettings,
   scheduleTargetInput,
   scopePermission,
   stepFunctionSubstitutions,
   tableDefinition,
   workflowDefinitions,
 } from "@architech/core";
-import { Duration, RemovalPolicy, type Stack } from "aws-cdk-lib";
+import { Aws, Duration, RemovalPolicy, type Stack } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
@@ -50,6 +52,23 @@ export function slackBotTokenParameter(stage: string): string {
 /** Where the policies live, relative to the project root (SST and the synth script run from there). */
 export const POLICIES_DIR = "policies";
 
+/**
+ * The Slack settings (slash command, default channel, access rules), relative to the project root. The
+ * Slack functions read them at cold start from the same path beside their code, the default of
+ * `SLACK_SETTINGS_FILE`.
+ */
+export const SLACK_SETTINGS_FILE = "config/slack.yaml";
+
+/** The EventBridge Scheduler schedule of the approval escalation sweep (no policy name has a dot). */
+export const ESCALATION_SCHEDULE_NAME = "architech.escalate-approvals";
+
+/**
+ * How long the command function may run. A slash command is answered within Slack's 3 seconds (a runbook
+ * command only acknowledged); the same function, invoked again asynchronously, then routes the command
+ * (policies, guardrails, StartExecution) and answers through the response URL, which needs longer.
+ */
+const SLACK_COMMAND_TIMEOUT_SECONDS = 30;
+
 /** Delivery retries before an event or a schedule tick is parked in a dead-letter queue. */
 const DELIVERY_RETRIES = 8;
 const DELIVERY_MAX_AGE = Duration.hours(2);
@@ -58,11 +77,18 @@ const DELIVERY_MAX_AGE = Duration.hours(2);
 const ALARM_PERIOD = Duration.minutes(5);
 
 /**
+ * How long Scheduler keeps retrying an escalation tick it could not deliver: the next tick, a minute
+ * later, sweeps the same approvals, so an old one is only worth parking in the dead-letter queue.
+ */
+const ESCALATION_TICK_MAX_AGE = Duration.minutes(5);
+
+/**
  * The deployable control plane: the table, the router and step functions, one Standard state machine per
- * runbook, the EventBridge rules, Scheduler schedules and Budgets topic that feed the router. Everything it
- * installs comes from `@architech/core` (table definition, policies, workflows, runbook permissions).
- * Operational alarms (parked deliveries, failed or timed-out runs, router errors, throttles) notify the Ops
- * topic.
+ * runbook, the EventBridge rules, Scheduler schedules and Budgets topic that feed the router, the Slack
+ * functions and the approval escalation sweep. Everything it installs comes from `@architech/core` (table
+ * definition, policies, Slack settings, workflows, runbook permissions). Operational alarms (parked
+ * deliveries, failed or timed-out runs, router errors, throttles) notify the Ops topic, which posts them to
+ * the default Slack channel.
  */
 export function ControlPlane({ stack, app }: StackContext) {
   stack.tags.setTag("app", "architech");
@@ -70,6 +96,7 @@ export function ControlPlane({ stack, app }: StackContext) {
   const removalPolicy = isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
   const retention = isProd ? logs.RetentionDays.SIX_MONTHS : logs.RetentionDays.ONE_MONTH;
   const policies = loadPolicies();
+  const slackSettings = loadSlackSettingsOrFail();
   suppressFrameworkFindings(stack.customResourceHandler);
   // Region-wide APIs (X-Ray, vended log delivery, restore verdicts) take no resource: pin them to this region.
   const inThisRegion = { StringEquals: { "aws:RequestedRegion": stack.region } };
@@ -94,6 +121,7 @@ export function ControlPlane({ stack, app }: StackContext) {
 
   // Every function gets its own role: it writes its own log group (not AWSLambdaBasicExecutionRole's logs
   // on `*`), traces in this region, reads the Slack parameters it is given, and what the stack grants it.
+  // Every function may post to Slack (runs, approvals, reports, alarms): each is told the default channel.
   const functions = new Map<string, LambdaFunction>();
   const lambda = (
     id: string,
@@ -124,6 +152,9 @@ export function ControlPlane({ stack, app }: StackContext) {
         POWERTOOLS_METRICS_NAMESPACE: "Architech",
         POWERTOOLS_LOG_LEVEL: isProd ? "INFO" : "DEBUG",
         SLACK_BOT_TOKEN_PARAMETER: botTokenParameter,
+        ...(slackSettings.defaultChannel === undefined
+          ? {}
+          : { SLACK_DEFAULT_CHANNEL: slackSettings.defaultChannel }),
         ...props.environment,
       },
     });
@@ -210,10 +241,12 @@ export function ControlPlane({ stack, app }: StackContext) {
     stateMachines.set(runbook, stateMachine);
   }
 
-  // The router: one Lambda per way in, each with the policies bundled beside its code.
+  // The router: one Lambda per way in, each with the policies bundled beside its code and the account it
+  // acts in (a chat command may name a resource by name only).
   const routerProps: Partial<FunctionProps> = {
     copyFiles: [{ from: POLICIES_DIR, to: "policies" }],
     environment: {
+      ARCHITECH_ACCOUNT: Aws.ACCOUNT_ID,
       STATE_MACHINE_ARNS: stack.toJsonString(
         Object.fromEntries(
           [...stateMachines].map(([runbook, machine]) => [runbook, machine.stateMachineArn]),
@@ -233,20 +266,39 @@ export function ControlPlane({ stack, app }: StackContext) {
     }
   }
 
+  // The approval escalation sweep: a router-like function (policies, table, Slack) that a schedule below
+  // invokes every minute. It starts nothing, so it gets no state machine grant. A failed sweep is not
+  // retried: the next tick sweeps the same approvals a minute later (its errors alarm).
+  const escalateApprovals = lambda(
+    "EscalateApprovals",
+    "functions/events/escalate-approvals.handler",
+    routerProps,
+  );
+  escalateApprovals.configureAsyncInvoke({ retryAttempts: 0 });
+  table.grantReadWriteData(escalateApprovals);
+  suppressFunctionFindings(escalateApprovals);
+
   // Slack → Lambda Function URLs. Slack signs every request and the handlers verify the signature with
   // the signing secret, read at cold start from an SSM SecureString parameter (never an environment
-  // variable), so the URLs take no IAM auth. Every function may read the bot token the same way.
+  // variable), so the URLs take no IAM auth. Every function may read the bot token the same way. The Slack
+  // settings are bundled beside the code, where `SLACK_SETTINGS_FILE` looks by default: editing
+  // config/slack.yaml takes a redeploy.
   const signingSecretParameter = slackSigningSecretParameter(app.stage);
   const slackProps: Partial<FunctionProps> = {
     ...routerProps,
+    copyFiles: [...(routerProps.copyFiles ?? []), { from: SLACK_SETTINGS_FILE, to: SLACK_SETTINGS_FILE }],
     environment: { ...routerProps.environment, SLACK_SIGNING_SECRET_PARAMETER: signingSecretParameter },
   };
-  const slackCommand = lambda("SlackCommand", "functions/slack/command.handler", slackProps, [
-    signingSecretParameter,
-  ]);
+  const slackCommand = lambda(
+    "SlackCommand",
+    "functions/slack/command.handler",
+    { ...slackProps, timeout: SLACK_COMMAND_TIMEOUT_SECONDS },
+    [signingSecretParameter],
+  );
   const slackInteraction = lambda("SlackInteraction", "functions/slack/interaction.handler", slackProps, [
     signingSecretParameter,
   ]);
+  // Both read and write runs, approvals, pauses and the kill switch (`/architech pause all`).
   for (const fn of [slackCommand, slackInteraction]) {
     table.grantReadWriteData(fn);
     suppressFunctionFindings(fn);
@@ -254,8 +306,25 @@ export function ControlPlane({ stack, app }: StackContext) {
   for (const machine of stateMachines.values()) {
     machine.grantStartExecution(slackCommand);
     machine.grantExecution(slackCommand, "states:StopExecution", "states:DescribeExecution");
-    machine.grant(slackInteraction, "states:SendTaskSuccess", "states:SendTaskFailure");
+    // Approve / Deny: the buttons (interactions) and `/architech approve|deny` (commands) alike.
+    for (const fn of [slackCommand, slackInteraction]) {
+      machine.grant(fn, "states:SendTaskSuccess", "states:SendTaskFailure");
+    }
   }
+  // The command function hands a runbook command to itself, invoked asynchronously. In its role's
+  // default policy, which the function depends on, its own ARN would make the function depend on itself:
+  // the grant is a policy of its own, attached once the function exists.
+  const slackCommandRole = slackCommand.role;
+  if (slackCommandRole === undefined) throw new Error("the SlackCommand function has no role");
+  new iam.Policy(stack, "SlackCommandSelfInvoke", {
+    roles: [slackCommandRole],
+    statements: [
+      new iam.PolicyStatement({
+        actions: ["lambda:InvokeFunction"],
+        resources: [slackCommand.functionArn],
+      }),
+    ],
+  });
   const slackCommandsUrl = slackCommand.addFunctionUrl({ authType: lambdaLib.FunctionUrlAuthType.NONE });
   const slackInteractionsUrl = slackInteraction.addFunctionUrl({
     authType: lambdaLib.FunctionUrlAuthType.NONE,
@@ -367,6 +436,33 @@ export function ControlPlane({ stack, app }: StackContext) {
     cfnSchedule.node.addDependency(schedulerRole);
   }
 
+  // The approval escalation sweep, every minute, with a role of its own that may invoke only its function.
+  const escalationSchedulerRole = new iam.Role(stack, "EscalationSchedulerRole", {
+    description: "EventBridge Scheduler invokes the approval escalation sweep",
+    assumedBy: new iam.ServicePrincipal("scheduler.amazonaws.com", { conditions: fromThisAccount }),
+  });
+  escalateApprovals.grantInvoke(escalationSchedulerRole);
+  scheduleDeadLetters.grantSendMessages(escalationSchedulerRole);
+  suppressSchedulerRoleFindings(escalationSchedulerRole);
+  const escalationSchedule = new scheduler.CfnSchedule(stack, "EscalateApprovalsSchedule", {
+    name: ESCALATION_SCHEDULE_NAME,
+    groupName: scheduleGroup.ref,
+    description: "Approvals pending past their policy's escalateAfter mention its on-call, once",
+    scheduleExpression: "rate(1 minute)",
+    flexibleTimeWindow: { mode: "OFF" },
+    state: "ENABLED",
+    target: {
+      arn: escalateApprovals.functionArn,
+      roleArn: escalationSchedulerRole.roleArn,
+      deadLetterConfig: { arn: scheduleDeadLetters.queueArn },
+      retryPolicy: {
+        maximumRetryAttempts: DELIVERY_RETRIES,
+        maximumEventAgeInSeconds: ESCALATION_TICK_MAX_AGE.toSeconds(),
+      },
+    },
+  });
+  escalationSchedule.node.addDependency(escalationSchedulerRole);
+
   // Operational alarms → the Ops topic (encrypted; CloudWatch may publish to it and use its key).
   const cloudwatchPrincipal = new iam.ServicePrincipal("cloudwatch.amazonaws.com");
   const opsKey = new kms.Key(stack, "OpsTopicKey", {
@@ -402,6 +498,16 @@ export function ControlPlane({ stack, app }: StackContext) {
       },
     }),
   );
+  // The Ops topic → the default Slack channel. The function reads only the table (Slack thread store)
+  // and the bot token.
+  const opsAlarmNotice = lambda("OpsAlarmNotice", "functions/ops/alarm-notice.handler");
+  table.grantReadData(opsAlarmNotice);
+  suppressFunctionFindings(opsAlarmNotice);
+  opsTopic.addSubscription(
+    new subscriptions.LambdaSubscription(opsAlarmNotice, { deadLetterQueue: deadLetters("OpsDeadLetters") }),
+  );
+
+  // Both ways: an alarm firing, and its recovery, are posted.
   const opsAction = new cloudwatchActions.SnsAction(opsTopic);
   const alarm = (id: string, description: string, metric: cloudwatch.IMetric) => {
     const created = new cloudwatch.Alarm(stack, id, {
@@ -413,6 +519,7 @@ export function ControlPlane({ stack, app }: StackContext) {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     created.addAlarmAction(opsAction);
+    created.addOkAction(opsAction);
     return created;
   };
   for (const [id, queue] of deadLetterQueues) {
@@ -446,6 +553,11 @@ export function ControlPlane({ stack, app }: StackContext) {
       router.metricErrors({ period: ALARM_PERIOD }),
     );
   }
+  alarm(
+    "EscalateApprovalsErrorsAlarm",
+    "EscalateApprovals: approval escalation sweeps failed",
+    escalateApprovals.metricErrors({ period: ALARM_PERIOD }),
+  );
   for (const [id, fn] of functions) {
     alarm(
       `${id}ThrottlesAlarm`,
@@ -477,8 +589,11 @@ export function ControlPlane({ stack, app }: StackContext) {
     ingest,
     budgetAlert,
     schedule,
+    escalateApprovals,
     slackCommand,
     slackInteraction,
+    opsAlarmNotice,
+    slackSettings,
   };
 }
 
@@ -490,6 +605,23 @@ function loadPolicies(): LoadedPolicy[] {
     throw new Error(`invalid policies:\n${lines.join("\n")}`);
   }
   return policies;
+}
+
+/**
+ * The Slack settings, loaded and validated as the Slack functions load them; any problem fails the synth,
+ * listing every one as `file:line:column path: message`.
+ *
+ * @example
+ * loadSlackSettingsOrFail().defaultChannel; // "#ops"
+ */
+export function loadSlackSettingsOrFail(file: string = SLACK_SETTINGS_FILE): SlackSettings {
+  try {
+    return loadSlackSettings(file);
+  } catch (cause) {
+    throw new Error(`invalid Slack settings:\n${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+  }
 }
 
 type PatternPolicy = LoadedPolicy & { policy: { trigger: { pattern: Record<string, unknown> } } };

@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   type GrantLike,
   type LoadedPolicy,
   loadPolicyDirectory,
+  loadSlackSettings,
   RUNBOOK_NAMES,
   runbooks,
   SchedulerInputSchema,
@@ -19,7 +20,10 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   awsEventPolicies,
+  ESCALATION_SCHEDULE_NAME,
+  loadSlackSettingsOrFail,
   pascalCase,
+  SLACK_SETTINGS_FILE,
   scheduledPolicies,
   slackBotTokenParameter,
   slackSigningSecretParameter,
@@ -37,11 +41,19 @@ type Resources = Record<string, { Type: string; Properties: Record<string, unkno
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 const policies: LoadedPolicy[] = loadPolicyDirectory("policies").policies;
 
-/** The functions of the stack: routers, Slack, and one steps function per runbook. */
+/**
+ * The functions of the stack: routers, the escalation sweep, Slack, one steps function per runbook, and
+ * the ops alarm notice.
+ */
 const ROUTERS = ["Ingest", "BudgetAlert", "Schedule"];
+const ESCALATION = "EscalateApprovals";
 const SLACK_FUNCTIONS = ["SlackCommand", "SlackInteraction"];
 const STEPS_FUNCTIONS = RUNBOOK_NAMES.map((r) => `${pascalCase(r)}Steps`);
-const FUNCTIONS = [...ROUTERS, ...SLACK_FUNCTIONS, ...STEPS_FUNCTIONS];
+const OPS = "OpsAlarmNotice";
+const FUNCTIONS = [...ROUTERS, ESCALATION, ...SLACK_FUNCTIONS, ...STEPS_FUNCTIONS, OPS];
+/** The functions with the policies bundled and the router's configuration. */
+const ROUTER_LIKE = [...ROUTERS, ESCALATION, ...SLACK_FUNCTIONS];
+const slackSettings = loadSlackSettings(SLACK_SETTINGS_FILE);
 
 /**
  * Roles and policies that the framework adds, exempted from the least-privilege walk by name, each with
@@ -197,6 +209,17 @@ const roleStatements = (roleId: string): Statement[] =>
       (r.Properties.Roles as unknown[]).some((ref) => JSON.stringify(ref) === `{"Ref":"${roleId}"}`),
     )
     .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+const environmentOf = (name: string): Record<string, unknown> =>
+  (
+    resources()[logicalId("AWS::Lambda::Function", name)]?.Properties.Environment as
+      | { Variables: Record<string, unknown> }
+      | undefined
+  )?.Variables ?? {};
+/** The bundle directory of a function of the dev stack (its code's S3 key is the asset's hash). */
+const assetOf = (name: string): string => {
+  const code = resources()[logicalId("AWS::Lambda::Function", name)]?.Properties.Code as { S3Key: string };
+  return join(outdir, "dev", `asset.${code.S3Key.replace(/\.zip$/, "")}`);
+};
 const functionRoleId = (functionId: string): string => {
   const role = resources()[functionId]?.Properties.Role as { "Fn::GetAtt": [string, string] } | undefined;
   if (role === undefined) throw new Error(`${functionId} has no role`);
@@ -238,15 +261,8 @@ describe("ControlPlane stack", () => {
   it("bundles every function for nodejs22.x on arm64, the routers with the policies", () => {
     const assets = readdirSync(join(outdir, "dev")).filter((name) => name.startsWith("asset."));
     const withPolicies = assets.filter((name) => existsSync(join(outdir, "dev", name, "policies")));
-    expect(withPolicies).toHaveLength(5);
-    for (const name of [
-      "Ingest",
-      "BudgetAlert",
-      "Schedule",
-      "SlackCommand",
-      "SlackInteraction",
-      ...RUNBOOK_NAMES.map((r) => `${pascalCase(r)}Steps`),
-    ]) {
+    expect(withPolicies).toHaveLength(ROUTER_LIKE.length);
+    for (const name of FUNCTIONS) {
       const fn = resources()[logicalId("AWS::Lambda::Function", name)];
       expect(fn?.Properties).toMatchObject({
         Runtime: "nodejs22.x",
@@ -258,7 +274,58 @@ describe("ControlPlane stack", () => {
       });
       const variables = (fn?.Properties.Environment as { Variables?: object } | undefined)?.Variables ?? {};
       const hasArns = "STATE_MACHINE_ARNS" in variables;
-      expect(hasArns, name).toBe(!name.endsWith("Steps"));
+      expect(hasArns, name).toBe(ROUTER_LIKE.includes(name));
+      expect(existsSync(join(assetOf(name), "policies")), name).toBe(ROUTER_LIKE.includes(name));
+    }
+  });
+
+  it("bundles config/slack.yaml beside the Slack functions' code, where SLACK_SETTINGS_FILE looks by default", () => {
+    const bundled = readdirSync(join(outdir, "dev")).filter((name) =>
+      existsSync(join(outdir, "dev", name, "config", "slack.yaml")),
+    );
+    expect(bundled).toHaveLength(SLACK_FUNCTIONS.length);
+    for (const name of FUNCTIONS) {
+      const file = join(assetOf(name), "config", "slack.yaml");
+      expect(existsSync(file), name).toBe(SLACK_FUNCTIONS.includes(name));
+      if (!SLACK_FUNCTIONS.includes(name)) continue;
+      expect(readFileSync(file, "utf8"), name).toBe(readFileSync(SLACK_SETTINGS_FILE, "utf8"));
+      const variables = environmentOf(name);
+      // Not set: the handler's default, `$LAMBDA_TASK_ROOT/config/slack.yaml`, is the bundled copy.
+      expect(variables.SLACK_SETTINGS_FILE, name).toBeUndefined();
+    }
+  });
+
+  it("tells every function the settings' default channel, and the router and Slack functions the account", () => {
+    expect(slackSettings.defaultChannel).toBe("#ops");
+    for (const name of FUNCTIONS) {
+      const variables = environmentOf(name);
+      expect(variables.SLACK_DEFAULT_CHANNEL, name).toBe(slackSettings.defaultChannel);
+      expect(variables.ARCHITECH_ACCOUNT, name).toEqual(
+        ROUTER_LIKE.includes(name) ? { Ref: "AWS::AccountId" } : undefined,
+      );
+    }
+    for (const fn of Object.values(prod.template.findResources("AWS::Lambda::Function"))) {
+      if (JSON.stringify(fn.Properties?.Role).includes("CustomResourceHandler")) continue;
+      expect(fn.Properties.Environment.Variables.SLACK_DEFAULT_CHANNEL).toBe("#ops");
+    }
+  });
+
+  it("fails the synth on Slack settings that do not load (the stack's loader), listing their problems", () => {
+    const dir = mkdtempSync(join(tmpdir(), "architech-slack-settings-"));
+    try {
+      const file = join(dir, "slack.yaml");
+      writeFileSync(file, 'command: /architech\ndefaultChannel: "ops"\naccess:\n  rollbak: {}\n');
+
+      expect(() => loadSlackSettingsOrFail(file)).toThrow(
+        new RegExp(
+          `^invalid Slack settings:\\n${file}:2:\\d+ defaultChannel: a channel such as #ops[^\\n]*\\n` +
+            `${file}:4:\\d+ access\\.rollbak: unknown command "rollbak"`,
+        ),
+      );
+      expect(() => loadSlackSettingsOrFail(join(dir, "missing.yaml"))).toThrow(/cannot be read/);
+      expect(loadSlackSettingsOrFail()).toEqual(slackSettings);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -338,7 +405,7 @@ describe("ControlPlane stack", () => {
     expect(violations).toEqual([]);
     // The walk covers every role of the stack: each function's, each state machine's, the Scheduler's.
     const roles = new Set(checked.flatMap((policy) => policy.roles));
-    for (const name of [...FUNCTIONS.map((f) => `${f}Role`), "SchedulerRole"]) {
+    for (const name of [...FUNCTIONS.map((f) => `${f}Role`), "SchedulerRole", "EscalationSchedulerRole"]) {
       expect(
         [...roles].some((id) => id.startsWith(name)),
         name,
@@ -451,8 +518,10 @@ describe("ControlPlane stack", () => {
   it("has one schedule per scheduled policy, in its time zone, with the Scheduler input and a DLQ", () => {
     const expected = scheduledPolicies(policies);
     expect(expected.length).toBeGreaterThan(0);
-    dev.template.resourceCountIs("AWS::Scheduler::Schedule", expected.length);
-    const schedules = Object.values(dev.template.findResources("AWS::Scheduler::Schedule"));
+    const schedules = Object.values(dev.template.findResources("AWS::Scheduler::Schedule")).filter(
+      (s) => s.Properties.Name !== ESCALATION_SCHEDULE_NAME,
+    );
+    expect(schedules).toHaveLength(expected.length);
     for (const { policy } of expected) {
       const schedule = schedules.find((s) => s.Properties.Name === policy.name);
       expect(schedule?.Properties).toMatchObject({
@@ -493,7 +562,7 @@ describe("ControlPlane stack", () => {
     });
   });
 
-  it("alarms on parked deliveries, failed or timed-out runs, router errors and any throttle", () => {
+  it("alarms on parked deliveries, failed or timed-out runs, router and sweep errors and any throttle", () => {
     const alarms = Object.values(dev.template.findResources("AWS::CloudWatch::Alarm")).map(
       (alarm) => alarm.Properties as Record<string, unknown>,
     );
@@ -503,8 +572,14 @@ describe("ControlPlane stack", () => {
       JSON.stringify((alarm.Dimensions as { Value: unknown }[])[0]?.Value);
 
     const queues = kind("AWS/SQS", "ApproximateNumberOfMessagesVisible");
-    expect(queues).toHaveLength(3);
-    for (const queue of ["EventDeadLetters", "BudgetDeadLetters", "ScheduleDeadLetters"]) {
+    const deadLetterQueues = [
+      "EventDeadLetters",
+      "BudgetDeadLetters",
+      "ScheduleDeadLetters",
+      "OpsDeadLetters",
+    ];
+    expect(queues).toHaveLength(deadLetterQueues.length);
+    for (const queue of deadLetterQueues) {
       const queueId = logicalId("AWS::SQS::Queue", queue);
       expect(
         queues.filter((a) => dimension(a).includes(queueId)),
@@ -525,30 +600,28 @@ describe("ControlPlane stack", () => {
       }
     }
 
-    const routers = ["Ingest", "BudgetAlert", "Schedule"];
+    const withErrors = [...ROUTERS, ESCALATION];
     const errors = kind("AWS/Lambda", "Errors");
-    expect(errors).toHaveLength(routers.length);
+    expect(errors).toHaveLength(withErrors.length);
     const throttles = kind("AWS/Lambda", "Throttles");
-    const functions = [
-      ...routers,
-      "SlackCommand",
-      "SlackInteraction",
-      ...RUNBOOK_NAMES.map((r) => `${pascalCase(r)}Steps`),
-    ];
-    expect(throttles).toHaveLength(functions.length);
-    for (const name of functions) {
+    expect(throttles).toHaveLength(FUNCTIONS.length);
+    for (const name of FUNCTIONS) {
       const functionId = logicalId("AWS::Lambda::Function", name);
       const matching = (list: Record<string, unknown>[]) =>
         list.filter((a) => dimension(a).includes(functionId));
       expect(matching(throttles), name).toHaveLength(1);
-      expect(matching(errors), name).toHaveLength(routers.includes(name) ? 1 : 0);
+      expect(matching(errors), name).toHaveLength(withErrors.includes(name) ? 1 : 0);
     }
 
-    expect(alarms).toHaveLength(3 + 2 * RUNBOOK_NAMES.length + routers.length + functions.length);
+    expect(alarms).toHaveLength(
+      deadLetterQueues.length + 2 * RUNBOOK_NAMES.length + withErrors.length + FUNCTIONS.length,
+    );
     const opsTopicId = logicalId("AWS::SNS::Topic", "OpsTopic");
     for (const alarm of alarms) {
+      // Both ways, so that Slack hears of the recovery too.
       expect(alarm).toMatchObject({
         AlarmActions: [{ Ref: opsTopicId }],
+        OKActions: [{ Ref: opsTopicId }],
         Period: 300,
         EvaluationPeriods: 1,
         Threshold: 0,
@@ -658,20 +731,83 @@ describe("ControlPlane stack", () => {
     });
   });
 
-  it("lets the interactions function answer the waiting tasks of the state machines only", () => {
-    const statements = roleStatements(functionRoleId(logicalId("AWS::Lambda::Function", "SlackInteraction")));
-    const states = statements.filter((s) => list(s.Action).some((a) => a.startsWith("states:")));
-    expect(states).toHaveLength(RUNBOOK_NAMES.length);
-    for (const statement of states) {
-      expect(list(statement.Action).sort()).toEqual(["states:SendTaskFailure", "states:SendTaskSuccess"]);
-      expect(JSON.stringify(statement.Resource)).toMatch(/"Ref":"[A-Za-z]+Workflow[A-F0-9]+"/);
+  it("lets both Slack functions answer the waiting tasks of the state machines only (buttons, approve|deny)", () => {
+    const machineIds = RUNBOOK_NAMES.map((r) =>
+      logicalId("AWS::StepFunctions::StateMachine", `${pascalCase(r)}Workflow`),
+    );
+    for (const name of SLACK_FUNCTIONS) {
+      const statements = roleStatements(functionRoleId(logicalId("AWS::Lambda::Function", name)));
+      const answers = statements.filter((s) => list(s.Action).some((a) => a.startsWith("states:SendTask")));
+      expect(answers, name).toHaveLength(RUNBOOK_NAMES.length);
+      for (const statement of answers) {
+        expect(list(statement.Action).sort(), name).toEqual([
+          "states:SendTaskFailure",
+          "states:SendTaskSuccess",
+        ]);
+      }
+      expect(answers.map((s) => s.Resource).sort(), name).toEqual(
+        machineIds.map((id) => ({ Ref: id })).sort(),
+      );
+      const states = new Set(
+        statements.flatMap((s) => list(s.Action)).filter((a) => a.startsWith("states:")),
+      );
+      expect(states, name).toEqual(
+        new Set(
+          name === "SlackCommand"
+            ? [
+                "states:StartExecution",
+                "states:StopExecution",
+                "states:DescribeExecution",
+                "states:SendTaskSuccess",
+                "states:SendTaskFailure",
+              ]
+            : ["states:SendTaskSuccess", "states:SendTaskFailure"],
+        ),
+      );
     }
-    const commandStatements = roleStatements(
-      functionRoleId(logicalId("AWS::Lambda::Function", "SlackCommand")),
-    );
-    expect(commandStatements.flatMap((s) => list(s.Action))).toEqual(
-      expect.arrayContaining(["states:StartExecution", "states:StopExecution", "states:DescribeExecution"]),
-    );
+  });
+
+  it("lets the command function read and write runs, approvals, pauses and the kill switch", () => {
+    const tableId = logicalId("AWS::DynamoDB::GlobalTable", "Table");
+    for (const name of SLACK_FUNCTIONS) {
+      const granted = roleStatements(functionRoleId(logicalId("AWS::Lambda::Function", name))).map(grantOf);
+      const onTable = granted.filter((g) => g.resources.includes(`<${tableId}.Arn>`));
+      expect(
+        onTable.flatMap((g) => g.actions),
+        name,
+      ).toEqual(
+        expect.arrayContaining([
+          "dynamodb:GetItem",
+          "dynamodb:Query",
+          "dynamodb:PutItem",
+          "dynamodb:UpdateItem",
+        ]),
+      );
+    }
+  });
+
+  it("lets the command function invoke itself, exactly, to run deferred commands, with time to route them", () => {
+    const commandId = logicalId("AWS::Lambda::Function", "SlackCommand");
+    const invokes = (roleId: string) =>
+      roleStatements(roleId).filter((s) => list(s.Action).some((a) => a.startsWith("lambda:")));
+
+    const own = invokes(functionRoleId(commandId));
+
+    expect(own).toEqual([
+      { Effect: "Allow", Action: "lambda:InvokeFunction", Resource: { "Fn::GetAtt": [commandId, "Arn"] } },
+    ]);
+    // A policy of its own (not the role's default policy, which the function depends on): no cycle.
+    const policyId = logicalId("AWS::IAM::Policy", "SlackCommandSelfInvoke");
+    expect(resources()[policyId]?.Properties.Roles).toEqual([{ Ref: functionRoleId(commandId) }]);
+    expect(JSON.stringify(resources()[commandId])).not.toContain(policyId);
+    // Nobody else may send it a deferred command, which carries no signature.
+    for (const name of FUNCTIONS.filter((f) => f !== "SlackCommand")) {
+      const onCommand = invokes(functionRoleId(logicalId("AWS::Lambda::Function", name))).filter((s) =>
+        JSON.stringify(s.Resource).includes(commandId),
+      );
+      expect(onCommand, name).toEqual([]);
+    }
+    expect(resources()[commandId]?.Properties.Timeout).toBe(30);
   });
 
   it("names the Slack bot token's SSM parameter to every function that posts to Slack, and lets it read it", () => {
@@ -710,6 +846,134 @@ describe("ControlPlane stack", () => {
         "/prod/architech/slack-bot-token",
       );
     }
+  });
+
+  it("posts the Ops topic's alarms to Slack through a function that reads only the table and the bot token", () => {
+    const opsId = logicalId("AWS::Lambda::Function", OPS);
+    const topicId = logicalId("AWS::SNS::Topic", "OpsTopic");
+    const tableId = logicalId("AWS::DynamoDB::GlobalTable", "Table");
+    expect(resources()[opsId]?.Properties.Handler).toBe("functions/ops/alarm-notice.handler");
+    dev.template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "lambda",
+      TopicArn: { Ref: topicId },
+      Endpoint: { "Fn::GetAtt": [opsId, "Arn"] },
+      RedrivePolicy: {
+        deadLetterTargetArn: { "Fn::GetAtt": [logicalId("AWS::SQS::Queue", "OpsDeadLetters"), "Arn"] },
+      },
+    });
+    dev.template.hasResourceProperties("AWS::Lambda::Permission", {
+      Action: "lambda:InvokeFunction",
+      FunctionName: { "Fn::GetAtt": [opsId, "Arn"] },
+      Principal: "sns.amazonaws.com",
+      SourceArn: { Ref: topicId },
+    });
+
+    const own = Object.keys(environmentOf(OPS)).filter(
+      (name) => !name.startsWith("SST_") && name !== "AWS_NODEJS_CONNECTION_REUSE_ENABLED",
+    );
+    expect(own.sort()).toEqual(
+      [
+        "TABLE_NAME",
+        "POWERTOOLS_SERVICE_NAME",
+        "POWERTOOLS_METRICS_NAMESPACE",
+        "POWERTOOLS_LOG_LEVEL",
+        "SLACK_BOT_TOKEN_PARAMETER",
+        "SLACK_DEFAULT_CHANNEL",
+      ].sort(),
+    );
+
+    const granted = roleStatements(functionRoleId(opsId)).map(grantOf);
+    const tableReads = [
+      "dynamodb:BatchGetItem",
+      "dynamodb:GetRecords",
+      "dynamodb:GetShardIterator",
+      "dynamodb:Query",
+      "dynamodb:GetItem",
+      "dynamodb:Scan",
+      "dynamodb:ConditionCheckItem",
+      "dynamodb:DescribeTable",
+    ];
+    expect(new Set(granted.flatMap((g) => g.actions))).toEqual(
+      new Set([
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "ssm:GetParameter",
+        "kms:Decrypt",
+        ...tableReads,
+      ]),
+    );
+    expect(granted.filter((g) => g.actions.some((a) => a.startsWith("dynamodb:")))).toEqual([
+      {
+        actions: tableReads,
+        resources: [`<${tableId}.Arn>`, `<${tableId}.Arn>/index/*`],
+        condition: undefined,
+      },
+    ]);
+  });
+
+  it("sweeps approval escalations every minute: a schedule in the group, a role of its own, a DLQ", () => {
+    const sweepId = logicalId("AWS::Lambda::Function", ESCALATION);
+    const roleId = logicalId("AWS::IAM::Role", "EscalationSchedulerRole");
+    const deadLettersId = logicalId("AWS::SQS::Queue", "ScheduleDeadLetters");
+    const schedule = Object.values(dev.template.findResources("AWS::Scheduler::Schedule")).find(
+      (s) => s.Properties.Name === ESCALATION_SCHEDULE_NAME,
+    );
+
+    expect(schedule?.Properties).toEqual({
+      Name: ESCALATION_SCHEDULE_NAME,
+      Description: expect.any(String),
+      GroupName: { Ref: logicalId("AWS::Scheduler::ScheduleGroup", "ScheduleGroup") },
+      ScheduleExpression: "rate(1 minute)",
+      FlexibleTimeWindow: { Mode: "OFF" },
+      State: "ENABLED",
+      Target: {
+        Arn: { "Fn::GetAtt": [sweepId, "Arn"] },
+        RoleArn: { "Fn::GetAtt": [roleId, "Arn"] },
+        DeadLetterConfig: { Arn: { "Fn::GetAtt": [deadLettersId, "Arn"] } },
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 300 },
+      },
+    });
+    // The schedule must not fire before its role may invoke the sweep.
+    expect(schedule?.DependsOn).toContain(roleId);
+    expect(resources()[roleId]?.Properties.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [
+        {
+          Action: "sts:AssumeRole",
+          Principal: { Service: "scheduler.amazonaws.com" },
+          Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+        },
+      ],
+    });
+    const roleGrants = roleStatements(roleId).map(grantOf);
+    expect(roleGrants).toEqual([
+      {
+        actions: ["lambda:InvokeFunction"],
+        resources: [`<${sweepId}.Arn>`, `<${sweepId}.Arn>:*`],
+        condition: undefined,
+      },
+      {
+        actions: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+        resources: [`<${deadLettersId}.Arn>`],
+        condition: undefined,
+      },
+    ]);
+
+    const sweep = resources()[sweepId]?.Properties ?? {};
+    expect(sweep.Handler).toBe("functions/events/escalate-approvals.handler");
+    // A failed sweep is not retried: the next tick sweeps the same approvals a minute later.
+    dev.template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+      FunctionName: { Ref: sweepId },
+      MaximumRetryAttempts: 0,
+    });
+    const granted = roleStatements(functionRoleId(sweepId)).map(grantOf);
+    const actions = granted.flatMap((g) => g.actions);
+    expect(actions).toEqual(
+      expect.arrayContaining(["dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"]),
+    );
+    // It tells people; it starts, stops or invokes nothing.
+    expect(actions.filter((a) => /^(states|lambda):/.test(a))).toEqual([]);
   });
 
   it("passes the cdk-nag AwsSolutions checks, every accepted finding suppressed with a reason", () => {

@@ -13,8 +13,22 @@ export {
   SLACK_BOT_TOKEN_PARAMETER,
   type StepsConfig,
 } from "./lambda/config.ts";
+export {
+  type EscalationHandler,
+  type EscalationHandlerResult,
+  escalationHandler,
+} from "./lambda/escalation-handler.ts";
 export { LogNotifier } from "./lambda/log-notifier.ts";
 export { createLambdaNotifier, type LambdaNotifierOptions } from "./lambda/notifier.ts";
+export {
+  configureOpsAlarmRuntime,
+  createOpsAlarmRuntime,
+  type OpsAlarmHandlerResult,
+  type OpsAlarmRuntime,
+  type OpsAlarmRuntimeOptions,
+  opsAlarmHandler,
+  opsAlarmRuntime,
+} from "./lambda/ops-alarm-handler.ts";
 export { routeRecords } from "./lambda/route-records.ts";
 export {
   createRouterDeps,
