@@ -30,6 +30,11 @@ export interface SlackApprovalRequest {
   via: string;
   /** True when the caller already checked the access rule (the command dispatcher does). */
   accessChecked?: boolean;
+  /**
+   * The plan hash (or its prefix) the person was shown, from the clicked approval message. An approval
+   * whose stored plan is not that one is refused: the person would approve a plan they did not see.
+   */
+  shownPlanHash?: string;
 }
 
 /**
@@ -82,7 +87,10 @@ export async function decideSlackApproval(
     };
   }
   if (request.decision === "approved" && effectiveApprovalDecision(approval, deps.now()) === "pending") {
-    const refusal = await approverRefusal(deps, approval, request.userId);
+    const refusal =
+      request.shownPlanHash !== undefined && !approval.planHash.startsWith(request.shownPlanHash)
+        ? `the plan changed since this message was posted (it showed ${request.shownPlanHash}, the approval is for ${approval.planHash}); approve the plan as it is now, from its own message`
+        : await approverRefusal(deps, approval, request.userId);
     if (refusal !== undefined) {
       await deps.store.appendAudit({
         kind: "approval",

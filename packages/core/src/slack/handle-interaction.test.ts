@@ -230,6 +230,23 @@ describe("handleSlackInteraction", () => {
     expect(approvals.reject).not.toHaveBeenCalled();
   });
 
+  it("refuses to approve from a message that showed another plan than the one stored, and audits it", async () => {
+    // Prepare
+    const { deps, approvals, memory } = setUp();
+    const stale = (plan: string) =>
+      handleSlackInteraction(signed(interactionBody("approve", APPROVAL_ID, BOB, OPS_CHANNEL, plan)), deps);
+
+    // Act
+    const refused = await stale("sha256:ffffffffffff");
+    const accepted = await stale("sha256:0123456789ab");
+
+    // Assess
+    expect(textOf(refused)).toContain("the plan changed since this message was posted");
+    expect(memory.audits.some((e) => e.action === "refused" && e.reason.includes("plan changed"))).toBe(true);
+    expect(textOf(accepted)).toContain("approved by");
+    expect(approvals.resume).toHaveBeenCalledTimes(1);
+  });
+
   it("says clearly that an expired approval counts as denied", async () => {
     // Prepare
     const { click, memory } = setUp();

@@ -20,6 +20,8 @@ interface ButtonClick {
   userId: string;
   channelId: string | undefined;
   responseUrl: string | undefined;
+  /** The plan hash the clicked message showed (`plan sha256:…`), when Slack sent the message along. */
+  shownPlanHash: string | undefined;
 }
 
 /**
@@ -85,6 +87,7 @@ async function answerClick(deps: SlackInteractionDeps, click: ButtonClick): Prom
       userId: click.userId,
       channelId: click.channelId,
       via: "Slack",
+      ...(click.shownPlanHash === undefined ? {} : { shownPlanHash: click.shownPlanHash }),
     },
   );
   const body: SlackReplyBody =
@@ -133,7 +136,24 @@ function readButtonClick(body: string): ButtonClick | undefined {
   const channelId =
     typeof channel === "string" ? channel : typeof container === "string" ? container : undefined;
   const responseUrl = typeof payload.response_url === "string" ? payload.response_url : undefined;
-  return { actionId: action.action_id, approvalId: action.value, userId, channelId, responseUrl };
+  return {
+    actionId: action.action_id,
+    approvalId: action.value,
+    userId,
+    channelId,
+    responseUrl,
+    shownPlanHash: shownPlanHashOf(payload.message),
+  };
+}
+
+/**
+ * The plan hash the approval message showed when it was clicked: Slack sends the message along with a
+ * button click, and the approval message names its plan (`plan \`sha256:0123456789ab\``). The buttons
+ * carry only the approval id, so this is what tells whether the person saw the plan that is stored.
+ */
+function shownPlanHashOf(message: unknown): string | undefined {
+  if (!isRecord(message)) return undefined;
+  return /plan `([a-z0-9]+:[0-9a-f]{6,128})`/.exec(JSON.stringify(message.blocks ?? []))?.[1];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

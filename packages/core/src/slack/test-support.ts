@@ -79,6 +79,7 @@ export function interactionBody(
   value: string,
   user = BOB,
   channel: string | undefined = OPS_CHANNEL,
+  shownPlan?: string,
 ): string {
   const payload = {
     type: "block_actions",
@@ -94,6 +95,21 @@ export function interactionBody(
     response_url: "https://hooks.slack.com/actions/T0001/2/def",
     trigger_id: "interaction-trigger",
     actions: [{ type: "button", action_id: actionId, block_id: "decision", value, action_ts: "1" }],
+    // Slack sends the clicked message along; the approval message names its plan in a context block.
+    ...(shownPlan === undefined
+      ? {}
+      : {
+          message: {
+            type: "message",
+            ts: "1772446500.000100",
+            blocks: [
+              {
+                type: "context",
+                elements: [{ type: "mrkdwn", text: `approval \`${value}\` · plan \`${shownPlan}\`` }],
+              },
+            ],
+          },
+        }),
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }

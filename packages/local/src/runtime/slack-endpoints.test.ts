@@ -41,8 +41,15 @@ function commandBody(text: string, triggerId = `trigger-${Math.random().toString
   }).toString();
 }
 
-function interactionBody(actionId: string, value: string, userId = "U024BE7LH"): string {
+function interactionBody(
+  actionId: string,
+  value: string,
+  userId = "U024BE7LH",
+  message?: { blocks: unknown[] },
+): string {
   const payload = {
+    // Slack sends the clicked message along.
+    ...(message ? { message: { type: "message", blocks: message.blocks } } : {}),
     type: "block_actions",
     user: { id: userId, username: "alice", team_id: "T0001" },
     api_app_id: "A0001",
@@ -182,9 +189,13 @@ describe("Slack endpoints on the embedded runtime", () => {
     const approvals = (await getJson("/api/approvals")).approvals as { id: string; decision?: string }[];
     expect(approvals.find((a) => a.id === approvalId)?.decision).toBe("pending");
 
+    // Clicked on the approval message as posted: it names the plan the approval is bound to.
+    const posted = (await getJson("/api/slack/messages")).messages as { blocks: unknown[] }[];
+    const asking = posted.find((m) => JSON.stringify(m.blocks).includes(`"value":"${approvalId}"`));
+    expect(JSON.stringify(asking?.blocks)).toMatch(/plan `sha256:[0-9a-f]{12}`/);
     const interaction = await postSlack(
       "/slack/interactions",
-      interactionBody("approve", approvalId, "U0ONCALL01"),
+      interactionBody("approve", approvalId, "U0ONCALL01", asking),
     );
     expect(interaction.status).toBe(200);
     expect(interaction.body.text).toContain(`approved by <@U0ONCALL01>`);
