@@ -145,6 +145,8 @@ export function ControlPlane({ stack, app }: StackContext) {
       tracing: "disabled",
       logGroup,
       role,
+      // Minified (names kept: the workflows' Retry and Catch match error names), SDK clients tree-shaken.
+      nodejs: { minify: true },
       ...props,
       environment: {
         TABLE_NAME: table.tableName,
