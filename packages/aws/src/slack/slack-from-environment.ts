@@ -1,4 +1,10 @@
-import type { SlackMessage, SlackMessageRef, SlackPort, SlackResponseUrlMessage } from "@architech/core";
+import type {
+  SlackMessage,
+  SlackMessageRef,
+  SlackPort,
+  SlackPostInput,
+  SlackResponseUrlMessage,
+} from "@architech/core";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { toPortError } from "../errors.ts";
 import { ConfigError, type LambdaConfig, SLACK_BOT_TOKEN_PARAMETER } from "../lambda/config.ts";
@@ -60,8 +66,7 @@ export function slackFromEnvironment(options: SlackFromEnvironmentOptions): Slac
   };
 
   return {
-    postMessage: async (input: SlackMessage & { channel: string; threadTs?: string }) =>
-      (await port()).postMessage(input),
+    postMessage: async (input: SlackPostInput) => (await port()).postMessage(input),
     updateMessage: async (input: SlackMessage & SlackMessageRef) => (await port()).updateMessage(input),
     deleteMessage: async (ref: SlackMessageRef) => (await port()).deleteMessage(ref),
     postEphemeral: async (input: SlackMessage & { channel: string; user: string }) =>

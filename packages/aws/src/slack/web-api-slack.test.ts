@@ -97,6 +97,23 @@ describe("WebApiSlack.postMessage", () => {
     });
   });
 
+  it("shows a reply in the channel too when asked to broadcast it", async () => {
+    // Prepare
+    const { slack } = slackOnFake();
+    fake.answer({ body: { ok: true, channel: "C0123456789", ts: "1714564800.000100", message: {} } });
+
+    // Act
+    await slack.postMessage({
+      channel: "#deployments",
+      text: "Approval needed",
+      threadTs: "1714564700.000200",
+      broadcast: true,
+    });
+
+    // Assess
+    expect(fake.form(0)).toMatchObject({ thread_ts: "1714564700.000200", reply_broadcast: "true" });
+  });
+
   it("sends neither blocks nor a thread when the message has none", async () => {
     // Prepare
     const { slack } = slackOnFake();

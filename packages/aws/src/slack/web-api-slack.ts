@@ -5,6 +5,7 @@ import {
   type SlackMessage,
   type SlackMessageRef,
   type SlackPort,
+  type SlackPostInput,
   type SlackResponseUrlMessage,
   TransientPortError,
 } from "@architech/core";
@@ -133,14 +134,14 @@ export class WebApiSlack implements SlackPort {
     this.#responseTimeoutMs = options.responseTimeoutMs ?? 5_000;
   }
 
-  async postMessage(input: SlackMessage & { channel: string; threadTs?: string }): Promise<SlackMessageRef> {
+  async postMessage(input: SlackPostInput): Promise<SlackMessageRef> {
     const subject = `channel ${input.channel}`;
     const answer = await this.#call("chat.postMessage", subject, () =>
       this.#client.chat.postMessage({
         channel: input.channel,
         text: input.text,
         ...blocksOf(input.blocks),
-        ...(input.threadTs === undefined ? {} : { thread_ts: input.threadTs }),
+        ...threadOf(input),
         // Links to consoles and runbooks would otherwise grow previews that bury the message.
         unfurl_links: false,
       }),
@@ -290,4 +291,14 @@ function checkResponseUrl(raw: string): string {
     );
   }
   return url.href;
+}
+
+/** Where a message goes in a thread: a reply, shown in the channel too when `broadcast`. */
+function threadOf(
+  input: SlackPostInput,
+): { thread_ts?: never } | { thread_ts: string } | { thread_ts: string; reply_broadcast: boolean } {
+  if (input.threadTs === undefined) return {};
+  return input.broadcast
+    ? { thread_ts: input.threadTs, reply_broadcast: true }
+    : { thread_ts: input.threadTs };
 }

@@ -11,6 +11,7 @@ interface Posted extends SlackMessage {
   channel: string;
   ts: string;
   threadTs?: string;
+  broadcast?: boolean;
   versions: SlackMessage[];
 }
 
@@ -21,7 +22,7 @@ function fakeSlack() {
   let failing: Error | undefined;
   let posts = 0;
   const port: SlackPort = {
-    async postMessage({ channel, threadTs, text, blocks }) {
+    async postMessage({ channel, threadTs, broadcast, text, blocks }) {
       calls.push("post");
       if (failing) throw failing;
       const ts = `1796119500.${String(++posts).padStart(6, "0")}`;
@@ -29,6 +30,7 @@ function fakeSlack() {
         channel,
         ts,
         ...(threadTs ? { threadTs } : {}),
+        ...(broadcast ? { broadcast } : {}),
         text,
         ...(blocks ? { blocks } : {}),
         versions: [],
@@ -268,6 +270,9 @@ describe("SlackNotifier: alarm threads", () => {
     const [header, runMessage, approval] = slack.messages;
     expect(runMessage?.threadTs).toBe(header?.ts);
     expect(approval?.threadTs).toBe(header?.ts);
+    // Shown in the channel too: an approval must not wait unseen in a thread; the run's message need not.
+    expect(approval?.broadcast).toBe(true);
+    expect(runMessage?.broadcast).toBeUndefined();
   });
 });
 

@@ -142,6 +142,7 @@ export class SlackNotifier implements Notifier {
             notice.run,
             shown.ref,
             buildOnCallReply({ run: notice.run, oncall, reason: notice.reason }),
+            { broadcast: true },
           );
         }
         return;
@@ -156,7 +157,13 @@ export class SlackNotifier implements Notifier {
           return;
         }
         const root = (await this.#threadRoot(notice.run, ref)) ?? ref;
-        const posted = await this.#slack.postMessage({ channel: root.channel, threadTs: root.ts, ...body });
+        // In the run's thread, and in the channel too: an approval must not wait unseen in a thread.
+        const posted = await this.#slack.postMessage({
+          channel: root.channel,
+          threadTs: root.ts,
+          broadcast: true,
+          ...body,
+        });
         await this.#keep("approval", notice.approvalId, posted, body);
         return;
       }
@@ -170,7 +177,7 @@ export class SlackNotifier implements Notifier {
       }
       case "approval-escalated": {
         const run = await this.#kept("run", notice.run.runId);
-        await this.#reply(notice.run, run, buildApprovalEscalation(notice));
+        await this.#reply(notice.run, run, buildApprovalEscalation(notice), { broadcast: true });
         return;
       }
       case "circuit-breaker":
@@ -239,11 +246,12 @@ export class SlackNotifier implements Notifier {
     run: RunNoticeRef,
     runMessage: SlackMessageRef | undefined,
     body: SlackMessage,
+    { broadcast = false }: { broadcast?: boolean } = {},
   ): Promise<void> {
     const root = await this.#threadRoot(run, runMessage);
     await this.#slack.postMessage({
       channel: root?.channel ?? this.#channelOf(run.notify),
-      ...(root ? { threadTs: root.ts } : {}),
+      ...(root ? { threadTs: root.ts, ...(broadcast ? { broadcast } : {}) } : {}),
       ...body,
     });
   }

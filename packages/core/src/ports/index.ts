@@ -34,6 +34,7 @@ export type {
   SlackMessage,
   SlackMessageRef,
   SlackPort,
+  SlackPostInput,
   SlackResponseUrlMessage,
 } from "./slack.ts";
 

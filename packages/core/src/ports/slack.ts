@@ -15,6 +15,14 @@ export interface SlackMessage {
   blocks?: readonly SlackBlock[];
 }
 
+/** What chat.postMessage is given. */
+export interface SlackPostInput extends SlackMessage {
+  channel: string;
+  threadTs?: string;
+  /** With `threadTs`: the reply shows in the channel as well as in its thread. */
+  broadcast?: boolean;
+}
+
 /** A reply through a slash command's `response_url` (at most 5 uses within 30 minutes of the command). */
 export interface SlackResponseUrlMessage extends SlackMessage {
   /** Default `ephemeral`: only the person who typed the command sees it. */
@@ -32,8 +40,11 @@ export interface SlackResponseUrlMessage extends SlackMessage {
  * await slack.updateMessage({ ...ref, text: "rolled back", blocks: finished });
  */
 export interface SlackPort {
-  /** chat.postMessage; `threadTs` posts the message as a reply in that thread. */
-  postMessage(input: SlackMessage & { channel: string; threadTs?: string }): Promise<SlackMessageRef>;
+  /**
+   * chat.postMessage; `threadTs` posts the message as a reply in that thread, and `broadcast` shows that
+   * reply in the channel too (`reply_broadcast`), for what must not be missed in a thread: approvals.
+   */
+  postMessage(input: SlackPostInput): Promise<SlackMessageRef>;
   /** chat.update: the message changes in place. */
   updateMessage(input: SlackMessage & SlackMessageRef): Promise<void>;
   /** chat.delete of a message the app posted (a duplicate that lost a race to be the run's one message). */

@@ -190,9 +190,13 @@ describe("Slack endpoints on the embedded runtime", () => {
     expect(approvals.find((a) => a.id === approvalId)?.decision).toBe("pending");
 
     // Clicked on the approval message as posted: it names the plan the approval is bound to.
-    const posted = (await getJson("/api/slack/messages")).messages as { blocks: unknown[] }[];
+    const posted = (await getJson("/api/slack/messages")).messages as {
+      blocks: unknown[];
+      broadcast?: boolean;
+    }[];
     const asking = posted.find((m) => JSON.stringify(m.blocks).includes(`"value":"${approvalId}"`));
     expect(JSON.stringify(asking?.blocks)).toMatch(/plan `sha256:[0-9a-f]{12}`/);
+    expect(asking?.broadcast).toBe(true);
     const interaction = await postSlack(
       "/slack/interactions",
       interactionBody("approve", approvalId, "U0ONCALL01", asking),

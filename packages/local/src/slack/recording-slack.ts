@@ -5,6 +5,7 @@ import {
   type SlackMessage,
   type SlackMessageRef,
   type SlackPort,
+  type SlackPostInput,
   type SlackResponseUrlMessage,
 } from "@architech/core";
 
@@ -22,6 +23,8 @@ export interface RecordedSlackMessage {
   ts: string;
   /** The thread it replies in (the thread's first message); absent for a message at the top. */
   threadTs?: string;
+  /** A reply in a thread that shows in the channel too (`reply_broadcast`). */
+  broadcast?: boolean;
   /** What it says now. */
   text: string;
   blocks: readonly SlackBlock[];
@@ -129,7 +132,7 @@ export class RecordingSlack implements SlackPort {
     return this.#messages.filter((m) => m.channel === channel && m.threadTs === ts);
   }
 
-  async postMessage(input: SlackMessage & { channel: string; threadTs?: string }): Promise<SlackMessageRef> {
+  async postMessage(input: SlackPostInput): Promise<SlackMessageRef> {
     this.#beforeCall?.({ operation: "postMessage", target: `channel:${input.channel}` });
     const at = this.#now();
     const ts = this.#nextTs();
@@ -143,6 +146,7 @@ export class RecordingSlack implements SlackPort {
       channel: input.channel,
       ts,
       ...(threadTs ? { threadTs } : {}),
+      ...(threadTs && input.broadcast ? { broadcast: true } : {}),
       text: input.text,
       blocks: version.blocks,
       postedAt: at,
