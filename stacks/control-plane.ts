@@ -404,13 +404,22 @@ export function ControlPlane({ stack, app }: StackContext) {
 
   // Scheduled policies → EventBridge Scheduler, one schedule per policy, in the policy's time zone.
   const scheduleDeadLetters = deadLetters("ScheduleDeadLetters");
-  const schedulerRole = new iam.Role(stack, "SchedulerRole", {
-    description: "EventBridge Scheduler invokes the schedule router",
-    assumedBy: new iam.ServicePrincipal("scheduler.amazonaws.com", { conditions: fromThisAccount }),
-  });
-  schedule.grantInvoke(schedulerRole);
-  scheduleDeadLetters.grantSendMessages(schedulerRole);
-  suppressSchedulerRoleFindings(schedulerRole);
+  // A role per scheduled function: it may invoke only that function and park failed ticks.
+  const schedulerRoleFor = (id: string, description: string, target: LambdaFunction) => {
+    const role = new iam.Role(stack, id, {
+      description,
+      assumedBy: new iam.ServicePrincipal("scheduler.amazonaws.com", { conditions: fromThisAccount }),
+    });
+    target.grantInvoke(role);
+    scheduleDeadLetters.grantSendMessages(role);
+    suppressSchedulerRoleFindings(role);
+    return role;
+  };
+  const schedulerRole = schedulerRoleFor(
+    "SchedulerRole",
+    "EventBridge Scheduler invokes the schedule router",
+    schedule,
+  );
   const scheduleGroup = new scheduler.CfnScheduleGroup(stack, "ScheduleGroup", {
     name: `${app.stage}-${app.name}`.slice(0, 64),
   });
@@ -439,13 +448,11 @@ export function ControlPlane({ stack, app }: StackContext) {
   }
 
   // The approval escalation sweep, every minute, with a role of its own that may invoke only its function.
-  const escalationSchedulerRole = new iam.Role(stack, "EscalationSchedulerRole", {
-    description: "EventBridge Scheduler invokes the approval escalation sweep",
-    assumedBy: new iam.ServicePrincipal("scheduler.amazonaws.com", { conditions: fromThisAccount }),
-  });
-  escalateApprovals.grantInvoke(escalationSchedulerRole);
-  scheduleDeadLetters.grantSendMessages(escalationSchedulerRole);
-  suppressSchedulerRoleFindings(escalationSchedulerRole);
+  const escalationSchedulerRole = schedulerRoleFor(
+    "EscalationSchedulerRole",
+    "EventBridge Scheduler invokes the approval escalation sweep",
+    escalateApprovals,
+  );
   const escalationSchedule = new scheduler.CfnSchedule(stack, "EscalateApprovalsSchedule", {
     name: ESCALATION_SCHEDULE_NAME,
     groupName: scheduleGroup.ref,
