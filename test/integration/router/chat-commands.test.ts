@@ -201,6 +201,40 @@ describe("chat commands through the router", () => {
     ]);
   });
 
+  it("holds people to the safety envelope: the kill switch, the cooldown and the target's lease", async () => {
+    // Prepare
+    const d = deps(commandPolicy("rb-held", "rollback", "auto"));
+
+    // Act: the kill switch engaged, then released; the rollback; the same again in its cooldown; and
+    // twenty people asking at once for another service.
+    await store.setKillSwitch({ engaged: true, reason: "incident 42", by: "U0ONCALL01" });
+    const killed = only((await route(command("rb-held prod/held-api"), d)).decisions);
+    await store.setKillSwitch({ engaged: false, reason: "incident over", by: "U0ONCALL01" });
+    const first = only((await route(command("rb-held prod/held-api"), d)).decisions);
+    const again = only((await route(command("rb-held prod/held-api", "U0BOB0001"), d)).decisions);
+    // The first run finishes (the policy runs one at a time), releasing its target.
+    if (first.kind !== "start") throw new Error(`expected a start: ${JSON.stringify(first)}`);
+    await store.transitionRun({ id: first.runId, to: "running" });
+    await store.transitionRun({ id: first.runId, to: "succeeded", reason: "rolled back" });
+    const held = await store.getLease(first.targetKey);
+    if (held) await store.releaseLease({ target: first.targetKey, owner: held.owner, token: held.token });
+    const crowd = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => route(command("rb-held prod/crowd-api", `U0PERSON${i}`), d)),
+    );
+
+    // Assess
+    expect(killed).toMatchObject({ kind: "suppressed", reason: "switch" });
+    expect(killed.kind === "suppressed" && killed.detail).toContain("kill switch engaged by U0ONCALL01");
+    expect(again).toMatchObject({ kind: "suppressed", reason: "cooldown" });
+    const crowdDecisions = crowd.flatMap((result) => result.decisions);
+    expect(crowdDecisions.filter((decision) => decision.kind === "start")).toHaveLength(1);
+    expect(crowdDecisions.filter((decision) => decision.kind === "suppressed")).toHaveLength(19);
+    expect([...workflows.executions.values()].map((e) => e.input.targetKey).sort()).toEqual([
+      "ecs-service:prod/crowd-api",
+      "ecs-service:prod/held-api",
+    ]);
+  });
+
   it("rejects bad arguments with a usage line, audited under the person's name, and starts nothing", async () => {
     const d = deps(commandPolicy("rb-bad", "rollback", "auto"));
 
