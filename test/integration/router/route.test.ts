@@ -362,6 +362,46 @@ describe("route", () => {
     expect(second.decisions[0]).toMatchObject({ kind: "suppressed", reason: "blast-radius" });
   });
 
+  it("never starts more than maxConcurrent runs when decisions on different targets race", async () => {
+    // Prepare
+    const racing = deps(
+      rollbackPolicy("p-race", "auto").replace(
+        "maxRunsPerHour: 5",
+        "maxRunsPerHour: 100\n  maxConcurrent: 3",
+      ),
+    );
+
+    // Act: thirty services alarm at once; then one of the runs finishes without its release step
+    // having run (its slot is stale), and another service alarms.
+    const decisions = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        route(
+          signalOf(alarmEvent({ id: `race-${i}`, alarmName: "p-race-5xx", service: `s-race-${i}` })),
+          racing,
+        ).then((result) => result.decisions),
+      ),
+    );
+    const started = decisions.flat().filter((d) => d.kind === "start");
+    const finished = started[0];
+    if (finished?.kind !== "start") throw new Error("expected a start");
+    await store.transitionRun({ id: finished.runId, to: "running" });
+    await store.transitionRun({ id: finished.runId, to: "succeeded", reason: "rolled back" });
+    const next = await route(
+      signalOf(alarmEvent({ id: "race-next", alarmName: "p-race-5xx", service: "s-race-next" })),
+      racing,
+    );
+    const stillFull = await route(
+      signalOf(alarmEvent({ id: "race-full", alarmName: "p-race-5xx", service: "s-race-full" })),
+      racing,
+    );
+
+    // Assess
+    expect(started).toHaveLength(3);
+    expect(count(decisions, (d) => d.kind === "suppressed" && d.reason === "max-concurrent")).toBe(27);
+    expect(next.decisions[0]).toMatchObject({ kind: "start", targetKey: "ecs-service:prod/s-race-next" });
+    expect(stillFull.decisions[0]).toMatchObject({ kind: "suppressed", reason: "max-concurrent" });
+  });
+
   it("suppresses a second policy's run on a target another run holds", async () => {
     const text = `${rollbackPolicy("p-lease-a", "auto").replace('prefix: "p-lease-a-"', 'prefix: "p-lease-"')}\n---\n${rollbackPolicy("p-lease-b", "auto").replace('prefix: "p-lease-b-"', 'prefix: "p-lease-"')}`;
     const d = deps(text);

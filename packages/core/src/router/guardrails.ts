@@ -168,6 +168,66 @@ export async function checkConcurrency(context: GuardrailContext): Promise<Suppr
   return undefined;
 }
 
+/** The lease key of a policy's `slot`-th concurrency slot. */
+export function concurrencySlotKey(policy: string, slot: number): string {
+  return `concurrency-slot:${policy}:${slot}`;
+}
+
+/** A concurrency slot a run holds: a lease, released with the run's target lease or lapsing with it. */
+export interface ConcurrencySlot {
+  key: string;
+  owner: string;
+  token: number;
+}
+
+/**
+ * Takes one of the policy's `maxConcurrent` slots for the run. {@link checkConcurrency} counts unfinished
+ * runs, which decisions racing on different targets all read before any of them writes; each slot is a
+ * lease (a conditional write), so together they never hold more than `maxConcurrent`. A slot is held for
+ * as long as the run's target lease and released with it; a slot still held by a run that has finished
+ * (its release never happened) is released here and taken.
+ *
+ * @example
+ * const slot = await takeConcurrencySlot(context, runId, leaseMs);
+ * if ("reason" in slot) return suppress(slot);
+ */
+export async function takeConcurrencySlot(
+  context: GuardrailContext,
+  runId: string,
+  ttlMs: number,
+): Promise<ConcurrencySlot | Suppression> {
+  const { policy, store } = context;
+  const max = policy.guardrails.maxConcurrent;
+  for (let slot = 0; slot < max; slot++) {
+    const key = concurrencySlotKey(policy.name, slot);
+    const taken = await store.acquireLease({ target: key, owner: runId, ttlMs });
+    if (taken.acquired) return { key, owner: runId, token: taken.lease.token };
+    // A holder that is not (yet) a run may be a decision in progress: its slot lapses with its lease.
+    const holder = await store.getRun(taken.heldBy);
+    if (holder === undefined || !isTerminalRunStatus(holder.status)) continue;
+    await store.releaseLease({ target: key, owner: taken.heldBy, token: taken.token });
+    const retaken = await store.acquireLease({ target: key, owner: runId, ttlMs });
+    if (retaken.acquired) return { key, owner: runId, token: retaken.lease.token };
+  }
+  return {
+    reason: "max-concurrent",
+    detail: `all ${max} concurrency slot(s) of ${policy.name} are held by runs in flight (max ${max})`,
+  };
+}
+
+/** The slot a run already holds (a redelivery finishing its start), if any. */
+export async function concurrencySlotOf(
+  context: GuardrailContext,
+  runId: string,
+): Promise<ConcurrencySlot | undefined> {
+  for (let slot = 0; slot < context.policy.guardrails.maxConcurrent; slot++) {
+    const key = concurrencySlotKey(context.policy.name, slot);
+    const lease = await context.store.getLease(key);
+    if (lease && lease.owner === runId && !lease.released) return { key, owner: runId, token: lease.token };
+  }
+  return undefined;
+}
+
 async function listRecentRuns(store: Store, policy: string, since: Date): Promise<Run[]> {
   const runs: Run[] = [];
   let cursor: string | undefined;

@@ -20,6 +20,8 @@ export interface RunInput {
   target: Record<string, unknown>;
   targetKey: string;
   lease: { owner: string; token: number; expiresAt: string };
+  /** The policy's concurrency slot the run holds (a lease of its own), released with `lease`. */
+  concurrencySlot?: { key: string; owner: string; token: number };
   approval?: { escalateAfterMs: number; deadlineMs: number; approvers: string[] };
   blastRadius?: { maxCount?: number; maxPercent?: number };
   minAlarmDurationMs?: number;

@@ -21,8 +21,10 @@ import {
   checkCooldown,
   checkRateLimit,
   checkSwitches,
+  concurrencySlotOf,
   type GuardrailContext,
   type Suppression,
+  takeConcurrencySlot,
   takeRateSlot,
 } from "./guardrails.ts";
 import type { PolicyIndex } from "./policy-index.ts";
@@ -240,9 +242,15 @@ async function decide(policy: Policy, signal: Signal, deps: RouterDeps): Promise
       runId: lease.heldBy,
     });
   }
+  const slot = await takeConcurrencySlot(context, runId, leaseMs);
+  if ("reason" in slot) {
+    await store.releaseLease({ target: targetKey, owner: runId, token: lease.lease.token });
+    return suppress(slot);
+  }
   const noSlot = await takeRateSlot(context);
   if (noSlot) {
     await store.releaseLease({ target: targetKey, owner: runId, token: lease.lease.token });
+    await store.releaseLease({ target: slot.key, owner: runId, token: slot.token });
     return suppress(noSlot);
   }
 
@@ -294,6 +302,7 @@ async function startRun(
     };
   }
   const executionName = executionNameFor(policy.name, signal.id);
+  const slot = await concurrencySlotOf({ policy, targetKey, now: deps.clock.now(), store }, run.id);
   // The run's mode was decided when it was created (a redrive keeps it).
   const mode = run.mode;
   const input: RunInput = {
@@ -305,6 +314,7 @@ async function startRun(
     target: target as Record<string, unknown>,
     targetKey,
     lease: { owner: lease.owner, token: lease.token, expiresAt: lease.expiresAt },
+    ...(slot ? { concurrencySlot: slot } : {}),
     // Approval settings go with every run: a run in auto mode may still have to ask (over a blast radius).
     approval: {
       escalateAfterMs: policy.approval.escalateAfter,
@@ -349,6 +359,7 @@ async function startRun(
       const reason = `workflow did not start: ${error instanceof Error ? error.message : String(error)}`;
       await store.transitionRun({ id: run.id, to: "failed", reason: reason.slice(0, 4000) });
       await store.releaseLease({ target: targetKey, owner: lease.owner, token: lease.token });
+      if (slot) await store.releaseLease({ target: slot.key, owner: slot.owner, token: slot.token });
       await store.appendAudit({
         kind: "run",
         action: "start-failed",

@@ -140,6 +140,9 @@ function observedState(state: Record<string, unknown>, error: unknown): Record<s
 /** Releases the run's lease on its target; a lease already lost (expired, taken over) is reported, not an error. */
 export const releaseLease: StepHandler = async (call, { store }) => {
   const { owner, token } = call.run.lease;
+  // The policy's concurrency slot first: a slot already lapsed or taken over is nobody's loss.
+  const slot = call.run.concurrencySlot;
+  if (slot) await store.releaseLease({ target: slot.key, owner: slot.owner, token: slot.token });
   const result = await store.releaseLease({ target: call.run.targetKey, owner, token });
   if (result.released) return { released: true };
   const holder = result.current ? `${result.current.owner} (token ${result.current.token})` : "nobody";

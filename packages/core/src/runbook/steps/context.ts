@@ -26,6 +26,9 @@ export const StepCallSchema = z.looseObject({
     target: z.looseObject({ type: z.string() }),
     targetKey: z.string().min(1),
     lease: z.object({ owner: z.string(), token: z.number().int(), expiresAt: z.string() }),
+    concurrencySlot: z
+      .object({ key: z.string().min(1), owner: z.string().min(1), token: z.number().int() })
+      .optional(),
     trigger: z.looseObject({ signalId: z.string(), type: z.string(), time: z.string() }),
   }),
   state: z.record(z.string(), z.unknown()).default({}),
