@@ -82,10 +82,16 @@ function hooksOf(runtime: LambdaRuntime): SlackHooks {
   };
 }
 
-function approvalsOf(runtime: LambdaRuntime, options: SlackEndpointOptions): SfnApprovalResumer {
-  return new SfnApprovalResumer({
-    client: options.sfn ?? runtime.tracer.captureAWSv3Client(new SFNClient({})),
-  });
+/** The approval resumer of a handler: one Step Functions client per execution environment, not per request. */
+function approvalsFor(options: SlackEndpointOptions): (runtime: LambdaRuntime) => SfnApprovalResumer {
+  let built: { runtime: LambdaRuntime; approvals: SfnApprovalResumer } | undefined;
+  return (runtime) => {
+    if (built?.runtime !== runtime) {
+      const client = options.sfn ?? runtime.tracer.captureAWSv3Client(new SFNClient({}));
+      built = { runtime, approvals: new SfnApprovalResumer({ client }) };
+    }
+    return built.approvals;
+  };
 }
 
 /**
@@ -100,6 +106,7 @@ function approvalsOf(runtime: LambdaRuntime, options: SlackEndpointOptions): Sfn
  */
 export function slackCommandHandler(options: SlackEndpointOptions = {}): SlackCommandHandler {
   const runtimeOf = options.runtime ?? lambdaRuntime;
+  const approvalsOf = approvalsFor(options);
   let lambda = options.lambda;
   const lambdaOf = (runtime: LambdaRuntime) => {
     lambda ??= runtime.tracer.captureAWSv3Client(new LambdaClient({}));
@@ -109,7 +116,7 @@ export function slackCommandHandler(options: SlackEndpointOptions = {}): SlackCo
     const deps = {
       ...runtime.routerDeps,
       ...hooksOf(runtime),
-      approvals: approvalsOf(runtime, options),
+      approvals: approvalsOf(runtime),
     };
     return handleSlackCommand(request, {
       ...deps,
@@ -145,7 +152,7 @@ export function slackCommandHandler(options: SlackEndpointOptions = {}): SlackCo
     const reply = await runDeferredSlackCommand(deferred, {
       ...runtime.routerDeps,
       ...hooksOf(runtime),
-      approvals: approvalsOf(runtime, options),
+      approvals: approvalsOf(runtime),
       slack,
     });
     return { ok: true, reply };
@@ -170,12 +177,13 @@ function deferredJobOf(event: unknown): DeferredSlackCommand | undefined {
  * export const handler = slackInteractionHandler();
  */
 export function slackInteractionHandler(options: SlackEndpointOptions = {}): SlackFunctionUrlHandler {
+  const approvalsOf = approvalsFor(options);
   return slackFunctionUrlHandler(
     (request, runtime) =>
       handleSlackInteraction(request, {
         ...hooksOf(runtime),
         store: runtime.routerDeps.store,
-        approvals: approvalsOf(runtime, options),
+        approvals: approvalsOf(runtime),
         policies: runtime.routerDeps.policies,
         clock: runtime.routerDeps.clock,
       }),
