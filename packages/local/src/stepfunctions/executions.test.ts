@@ -386,6 +386,35 @@ describe("LocalStepFunctions executions", () => {
     }
   });
 
+  it("waits on close for a step handler still at work, so that what it uses is not closed under it", async () => {
+    // Prepare: a handler that is slow to finish, as one writing to the store may be.
+    const clock = new VirtualClock({ start: START, timeScale: 1 });
+    let finished = false;
+    let started: () => void = () => {};
+    const inHandler = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const stepFunctions = new LocalStepFunctions({
+      definitions: { rollback: planThenWait },
+      stepHandler: async () => {
+        started();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        finished = true;
+        return { wait: true };
+      },
+      clock,
+    });
+    await stepFunctions.startExecution({ stateMachineName: "rollback", name: "slow" });
+    await inHandler;
+
+    // Act
+    await stepFunctions.close();
+
+    // Assess
+    expect(finished).toBe(true);
+    expect(stepFunctions.listExecutions().map((execution) => execution.status)).toEqual(["ABORTED"]);
+  });
+
   it("stops every running execution on close", async () => {
     // Prepare
     const clock = new VirtualClock({ start: START, timeScale: 1 });

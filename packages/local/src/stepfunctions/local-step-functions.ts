@@ -174,6 +174,7 @@ export class LocalStepFunctions implements WorkflowStarter {
   readonly account: string;
   readonly #machines = new Map<string, Machine>();
   readonly #executions = new Map<string, Execution>();
+  readonly #handlersInFlight = new Set<Promise<void>>();
   /** Every token given out; a task that has ended stays as "closed" so that a late answer is told so. */
   readonly #tasks = new Map<string, OpenTask | "closed">();
   readonly #stepHandler: StepHandler;
@@ -326,6 +327,9 @@ export class LocalStepFunctions implements WorkflowStarter {
         this.#halt(execution, { status: "ABORTED", cause: "the local Step Functions runner was closed" }),
       ),
     );
+    // An aborted execution's step handler may still be at work (on the store, say): what it uses must
+    // not be closed under it.
+    while (this.#handlersInFlight.size > 0) await Promise.all([...this.#handlersInFlight]);
   }
 
   #machine(name: string): Machine {
@@ -585,7 +589,15 @@ export class LocalStepFunctions implements WorkflowStarter {
 
   /** Calls the step handler; its result, as JSON (what Lambda would serialize). */
   async #call(call: StepCall): Promise<JsonValue> {
-    const result = await this.#stepHandler(call);
+    const handled = Promise.resolve(this.#stepHandler(call));
+    // Kept until it settles: a handler outlives an aborted execution, and close() waits for it.
+    const settled = handled.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#handlersInFlight.add(settled);
+    void settled.then(() => this.#handlersInFlight.delete(settled));
+    const result = await handled;
     if (result === undefined) return null;
     const json = toJson(result);
     if (json === undefined) throw new TypeError(`the step handler returned a value that is not JSON`);
