@@ -1,4 +1,4 @@
-import { stepsHandler } from "@architech/aws";
+import { cleanupStepPorts, stepsHandler } from "@architech/aws";
 
 /** The cleanup workflow's Task states: one step per invocation. */
-export const handler = stepsHandler("cleanup");
+export const handler = stepsHandler("cleanup", cleanupStepPorts);

@@ -296,6 +296,10 @@ describe("ControlPlane stack", () => {
     );
     const stepsCode = readFileSync(join(assetOf("RollbackSteps"), steps ?? ""), "utf8");
     expect(stepsCode).toMatch(/class TransientPortError\b|"TransientPortError"/);
+    // Each steps function carries only the SDK clients of the services its runbook calls.
+    expect(stepsCode).toContain("UpdateServiceCommand");
+    expect(stepsCode).not.toContain("DescribeVolumesCommand");
+    expect(stepsCode).not.toContain("StartRestoreJobCommand");
   });
 
   it("bundles config/slack.yaml beside the Slack functions' code, where SLACK_SETTINGS_FILE looks by default", () => {

@@ -75,12 +75,22 @@ export {
   slackSigningSecret,
 } from "./lambda/slack-handler.ts";
 export {
+  allStepPorts,
+  cleanupStepPorts,
+  rightsizeStepPorts,
+  rollbackStepPorts,
+  type StepClients,
+  type StepPorts,
+  type StepPortsBuilder,
+  type StepPortsContext,
+  verifyBackupStepPorts,
+} from "./lambda/step-ports.ts";
+export {
   configureStepsRuntime,
   createStepsRuntime,
   type StepsRuntime,
   type StepsRuntimeOptions,
   stepsHandler,
-  stepsRuntime,
 } from "./lambda/steps-handler.ts";
 export { SfnApprovalResumer } from "./sfn/approval-resumer.ts";
 export { WorkflowError, type WorkflowErrorCode } from "./sfn/errors.ts";
