@@ -5,6 +5,7 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
+import { builtOncePer } from "./built-once.ts";
 import { type LambdaRuntime, lambdaRuntime } from "./runtime.ts";
 
 /** What an escalation sweep's invocation returns: what it escalated, and what it could not. */
@@ -31,12 +32,8 @@ export type EscalationHandler = (event: unknown, context: Context) => Promise<Es
  * export const handler = escalationHandler();
  */
 export function escalationHandler(runtime: () => LambdaRuntime = lambdaRuntime): EscalationHandler {
-  let built: { runtime: LambdaRuntime; handler: EscalationHandler } | undefined;
-  return async (event, context) => {
-    const current = runtime();
-    if (built?.runtime !== current) built = { runtime: current, handler: wrap(current) };
-    return built.handler(event, context);
-  };
+  const handlerFor = builtOncePer(wrap);
+  return async (event, context) => handlerFor(runtime())(event, context);
 }
 
 function wrap(runtime: LambdaRuntime): EscalationHandler {

@@ -1,45 +1,16 @@
-import {
-  buildOpsAlarmNotice,
-  type Clock,
-  type Notifier,
-  normalizeRecords,
-  type SlackPort,
-} from "@architech/core";
-import { Logger } from "@aws-lambda-powertools/logger";
+import { buildOpsAlarmNotice, normalizeRecords } from "@architech/core";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { Tracer } from "@aws-lambda-powertools/tracer";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SSMClient } from "@aws-sdk/client-ssm";
 import middy from "@middy/core";
 import type { Context, SNSEvent } from "aws-lambda";
-import { createDynamoStore } from "../dynamodb/dynamo-store.ts";
-import { readStepsConfig, type StepsConfig } from "./config.ts";
-import { createLambdaNotifier } from "./notifier.ts";
-import { systemClock } from "./router-deps.ts";
+import { builtOncePer } from "./built-once.ts";
+import { createStoreRuntime, type StoreRuntime, type StoreRuntimeOptions } from "./store-runtime.ts";
 
 /** What the ops alarm function of one execution environment shares: built once per cold start. */
-export interface OpsAlarmRuntime {
-  /** The table (Slack threads), the Powertools settings, the bot token's parameter, the default channel. */
-  readonly config: StepsConfig;
-  readonly logger: Logger;
-  readonly tracer: Tracer;
-  /** Slack when `SLACK_BOT_TOKEN_PARAMETER` names the bot token, the function's log otherwise. */
-  readonly notifier: Notifier;
-}
+export type OpsAlarmRuntime = Pick<StoreRuntime, "config" | "logger" | "tracer" | "notifier">;
 
 /** What the runtime can be built from instead of the defaults; tests inject clients and Slack here. */
-export interface OpsAlarmRuntimeOptions {
-  /** The environment to read the configuration from. Default: the process's. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Default: a client for the function's region, traced by the Tracer. */
-  readonly dynamodb?: DynamoDBClient;
-  /** Default: a client for the function's region, traced by the Tracer, built on first use. */
-  readonly ssm?: SSMClient;
-  /** Default: Slack from the environment (the bot token in SSM). */
-  readonly slack?: SlackPort;
-  readonly clock?: Clock;
-}
+export type OpsAlarmRuntimeOptions = StoreRuntimeOptions;
 
 /** What one invocation did with its records. */
 export interface OpsAlarmHandlerResult {
@@ -50,36 +21,14 @@ export interface OpsAlarmHandlerResult {
 }
 
 /**
- * Builds the ops alarm function's runtime: the configuration the step functions read too (`TABLE_NAME`,
- * `POWERTOOLS_*`, `SLACK_BOT_TOKEN_PARAMETER`, `SLACK_DEFAULT_CHANNEL`), the Powertools logger and tracer,
- * and the notifier, with the store as its Slack thread store. Throws `ConfigError` naming what is wrong.
+ * Builds the ops alarm function's runtime ({@link createStoreRuntime}: the store is the notifier's Slack
+ * thread store). Throws `ConfigError` naming what is wrong.
  *
  * @example
  * const runtime = createOpsAlarmRuntime({ env: { TABLE_NAME: "architech", SLACK_DEFAULT_CHANNEL: "#ops" }, slack });
  */
 export function createOpsAlarmRuntime(options: OpsAlarmRuntimeOptions = {}): OpsAlarmRuntime {
-  const config = readStepsConfig(options.env);
-  const logger = new Logger({ serviceName: config.serviceName, logLevel: config.logLevel });
-  const tracer = new Tracer({ serviceName: config.serviceName });
-  const clock = options.clock ?? systemClock;
-  const store = createDynamoStore({
-    client: options.dynamodb ?? tracer.captureAWSv3Client(new DynamoDBClient({})),
-    tableName: config.tableName,
-    clock,
-  });
-  let ssm = options.ssm;
-  const { notifier } = createLambdaNotifier({
-    config,
-    logger,
-    threads: store,
-    clock,
-    ssm: () => {
-      ssm ??= tracer.captureAWSv3Client(new SSMClient({}));
-      return ssm;
-    },
-    ...(options.slack ? { slack: options.slack } : {}),
-  });
-  return { config, logger, tracer, notifier };
+  return createStoreRuntime(options);
 }
 
 let options: OpsAlarmRuntimeOptions = {};
@@ -114,22 +63,12 @@ export function opsAlarmRuntime(): OpsAlarmRuntime {
 export function opsAlarmHandler(
   runtime: () => OpsAlarmRuntime = opsAlarmRuntime,
 ): (event: SNSEvent, context: Context) => Promise<OpsAlarmHandlerResult> {
-  let built:
-    | {
-        runtime: OpsAlarmRuntime;
-        handler: (event: SNSEvent, context: Context) => Promise<OpsAlarmHandlerResult>;
-      }
-    | undefined;
-  return async (event, context) => {
-    const rt = runtime();
-    if (built?.runtime !== rt) {
-      const handler = middy(async (records: SNSEvent) => notifyAlarms(records, rt))
-        .use(captureLambdaHandler(rt.tracer))
-        .use(injectLambdaContext(rt.logger, { resetKeys: true }));
-      built = { runtime: rt, handler };
-    }
-    return built.handler(event, context);
-  };
+  const handlerFor = builtOncePer((rt: OpsAlarmRuntime) =>
+    middy(async (records: SNSEvent) => notifyAlarms(records, rt))
+      .use(captureLambdaHandler(rt.tracer))
+      .use(injectLambdaContext(rt.logger, { resetKeys: true })),
+  );
+  return async (event, context) => handlerFor(runtime())(event, context);
 }
 
 async function notifyAlarms(event: SNSEvent, runtime: OpsAlarmRuntime): Promise<OpsAlarmHandlerResult> {

@@ -6,6 +6,7 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy, { type MiddlewareObj } from "@middy/core";
 import type { Context } from "aws-lambda";
+import { builtOncePer } from "./built-once.ts";
 import { type LambdaRuntime, lambdaRuntime } from "./runtime.ts";
 
 /** The one call into core a router handler makes: an event in, what the router did with it out. */
@@ -34,12 +35,8 @@ export function routerHandler<TEvent>(
   route: RouteFunction<TEvent>,
   runtime: () => LambdaRuntime = lambdaRuntime,
 ): RouterHandler<TEvent> {
-  let built: { runtime: LambdaRuntime; handler: RouterHandler<TEvent> } | undefined;
-  return async (event, context) => {
-    const current = runtime();
-    if (built?.runtime !== current) built = { runtime: current, handler: wrap(route, current) };
-    return built.handler(event, context);
-  };
+  const handlerFor = builtOncePer((current: LambdaRuntime) => wrap(route, current));
+  return async (event, context) => handlerFor(runtime())(event, context);
 }
 
 function wrap<TEvent>(route: RouteFunction<TEvent>, runtime: LambdaRuntime): RouterHandler<TEvent> {

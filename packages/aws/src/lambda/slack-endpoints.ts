@@ -15,6 +15,7 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { toPortError } from "../errors.ts";
 import { SfnApprovalResumer } from "../sfn/approval-resumer.ts";
+import { builtOncePer } from "./built-once.ts";
 import { ConfigError } from "./config.ts";
 import { type LambdaRuntime, lambdaRuntime } from "./runtime.ts";
 import {
@@ -84,14 +85,12 @@ function hooksOf(runtime: LambdaRuntime): SlackHooks {
 
 /** The approval resumer of a handler: one Step Functions client per execution environment, not per request. */
 function approvalsFor(options: SlackEndpointOptions): (runtime: LambdaRuntime) => SfnApprovalResumer {
-  let built: { runtime: LambdaRuntime; approvals: SfnApprovalResumer } | undefined;
-  return (runtime) => {
-    if (built?.runtime !== runtime) {
-      const client = options.sfn ?? runtime.tracer.captureAWSv3Client(new SFNClient({}));
-      built = { runtime, approvals: new SfnApprovalResumer({ client }) };
-    }
-    return built.approvals;
-  };
+  return builtOncePer(
+    (runtime: LambdaRuntime) =>
+      new SfnApprovalResumer({
+        client: options.sfn ?? runtime.tracer.captureAWSv3Client(new SFNClient({})),
+      }),
+  );
 }
 
 /**

@@ -1,16 +1,14 @@
-import { type Clock, type RunbookName, runStep, type SlackPort, type StepContext } from "@architech/core";
-import { Logger } from "@aws-lambda-powertools/logger";
+import { type RunbookName, runStep, type StepContext } from "@architech/core";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { Tracer } from "@aws-lambda-powertools/tracer";
+import type { Tracer } from "@aws-lambda-powertools/tracer";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SSMClient } from "@aws-sdk/client-ssm";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { createDynamoStore } from "../dynamodb/dynamo-store.ts";
-import { readStepsConfig, type StepsConfig } from "./config.ts";
-import { createLambdaNotifier } from "./notifier.ts";
+import { builtOncePer } from "./built-once.ts";
+import type { StepsConfig } from "./config.ts";
 import type { StepClients, StepPortsBuilder } from "./step-ports.ts";
+import { createStoreRuntime, type StoreRuntimeOptions } from "./store-runtime.ts";
 
 /** What the step functions of one execution environment share: built once per cold start. */
 export interface StepsRuntime {
@@ -21,48 +19,23 @@ export interface StepsRuntime {
 }
 
 /** Clients and a clock to build the runtime from instead of the defaults (tests inject them). */
-export interface StepsRuntimeOptions extends StepClients {
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  readonly dynamodb?: DynamoDBClient;
-  readonly ssm?: SSMClient;
-  /** Default: Slack from the environment (the bot token in SSM); tests inject one. */
-  readonly slack?: SlackPort;
-  readonly clock?: Clock;
-}
+export interface StepsRuntimeOptions extends StoreRuntimeOptions, StepClients {}
 
 /**
- * Builds a steps function's runtime: configuration, Powertools logger and tracer, the store, and the
- * account ports its runbook acts through (`ports`: one client per AWS service it calls, traced).
+ * Builds a steps function's runtime: configuration, Powertools logger and tracer, the store, the notifier
+ * ({@link createStoreRuntime}), and the account ports its runbook acts through (`ports`: one client per
+ * AWS service it calls, traced).
  *
  * @example
  * const runtime = createStepsRuntime({ env: { TABLE_NAME: "architech" } }, rollbackStepPorts);
  */
 export function createStepsRuntime(options: StepsRuntimeOptions, ports: StepPortsBuilder): StepsRuntime {
-  const config = readStepsConfig(options.env);
-  const logger = new Logger({ serviceName: config.serviceName, logLevel: config.logLevel });
-  const tracer = new Tracer({ serviceName: config.serviceName });
-  const clock = options.clock ?? { now: () => new Date() };
+  const { config, logger, tracer, clock, dynamodb, store, notifier } = createStoreRuntime(options);
   // One DynamoDB client for the store and for the tables that backup verification restores.
-  const dynamodb = options.dynamodb ?? tracer.captureAWSv3Client(new DynamoDBClient({}));
-  const store = createDynamoStore({
-    client: dynamodb,
-    tableName: config.tableName,
-    clock,
-  });
   const context: StepContext = {
     store,
     clock,
-    ports: {
-      ...ports({ clients: options, tracer, dynamodb }),
-      notifier: createLambdaNotifier({
-        config,
-        logger,
-        threads: store,
-        clock,
-        ssm: () => options.ssm ?? tracer.captureAWSv3Client(new SSMClient({})),
-        ...(options.slack ? { slack: options.slack } : {}),
-      }).notifier,
-    },
+    ports: { ...ports({ clients: options, tracer, dynamodb }), notifier },
   };
   return { config, logger, tracer, context };
 }
@@ -102,21 +75,14 @@ export function stepsHandler(
   ports: StepPortsBuilder,
   runtime: () => StepsRuntime = stepsRuntimeFor(ports),
 ) {
-  let built:
-    | { runtime: StepsRuntime; handler: (event: unknown, context: Context) => Promise<unknown> }
-    | undefined;
-  return async (event: unknown, context: Context): Promise<unknown> => {
-    const rt = runtime();
-    if (built?.runtime !== rt) {
-      const handler = middy(async (payload: unknown) => {
-        const step = (payload as { step?: unknown } | null)?.step;
-        rt.logger.appendKeys({ runbook, step: typeof step === "string" ? step : undefined });
-        return runStep(runbook, payload, rt.context);
-      })
-        .use(captureLambdaHandler(rt.tracer))
-        .use(injectLambdaContext(rt.logger, { resetKeys: true }));
-      built = { runtime: rt, handler };
-    }
-    return built.handler(event, context);
-  };
+  const handlerFor = builtOncePer((rt: StepsRuntime) =>
+    middy(async (payload: unknown) => {
+      const step = (payload as { step?: unknown } | null)?.step;
+      rt.logger.appendKeys({ runbook, step: typeof step === "string" ? step : undefined });
+      return runStep(runbook, payload, rt.context);
+    })
+      .use(captureLambdaHandler(rt.tracer))
+      .use(injectLambdaContext(rt.logger, { resetKeys: true })),
+  );
+  return async (event: unknown, context: Context): Promise<unknown> => handlerFor(runtime())(event, context);
 }
