@@ -1,6 +1,6 @@
 import type { Notifier, RunNoticeRef } from "../ports/notifier.ts";
 import type { PolicyIndex } from "../router/policy-index.ts";
-import { alarmRefOf } from "../router/run-notice.ts";
+import { alarmRefOf, noticeNotifyOf } from "../router/run-notice.ts";
 import type { AlarmSignal } from "../signals/signal.ts";
 import type { Approval } from "../store/approval.ts";
 import type { Run } from "../store/run.ts";
@@ -63,14 +63,7 @@ export function runNoticeRefOfRun(
     runbook: run?.runbook ?? policy?.runbook ?? "unknown",
     targetKey: run?.target ?? approval.target,
     mode: run?.mode ?? policy?.mode ?? "approve",
-    ...(policy?.notify
-      ? {
-          notify: {
-            slack: policy.notify.slack,
-            ...(policy.notify.oncall ? { oncall: policy.notify.oncall } : {}),
-          },
-        }
-      : {}),
+    ...noticeNotifyOf(policy?.notify),
     trigger: {
       type,
       summary: `${type} ${typeof signal?.id === "string" ? signal.id : ""}`.trim(),

@@ -38,4 +38,4 @@ export {
   type TargetResolution,
 } from "./resolve-target.ts";
 export { DEDUPE_TTL_MS, GUARDRAIL_ORDER, type RouterDeps, RUN_LEASE_MS, route, routeEvent } from "./route.ts";
-export { alarmRefOf, runNoticeRefOf } from "./run-notice.ts";
+export { alarmRefOf, noticeNotifyOf, runNoticeRefOf } from "./run-notice.ts";

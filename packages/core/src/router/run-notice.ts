@@ -41,14 +41,7 @@ export function runNoticeRefOf(input: RunInput): RunNoticeRef {
     runbook: input.runbook,
     targetKey: input.targetKey,
     mode: input.mode,
-    ...(input.notify
-      ? {
-          notify: {
-            slack: input.notify.slack,
-            ...(input.notify.oncall ? { oncall: input.notify.oncall } : {}),
-          },
-        }
-      : {}),
+    ...noticeNotifyOf(input.notify),
     trigger: {
       type: trigger.type,
       summary: trigger.description ?? `${trigger.type} ${trigger.signalId}`,
@@ -56,4 +49,17 @@ export function runNoticeRefOf(input: RunInput): RunNoticeRef {
       ...(trigger.requestedBy ? { requestedBy: trigger.requestedBy } : {}),
     },
   };
+}
+
+/**
+ * A policy's `notify` as a notice carries it (`{}` without one, so that it spreads into a notice).
+ *
+ * @example
+ * const ref = { runId, ...noticeNotifyOf(policy.notify), trigger };
+ */
+export function noticeNotifyOf(notify: { slack: string; oncall?: string | undefined } | undefined): {
+  notify?: { slack: string; oncall?: string };
+} {
+  if (notify === undefined) return {};
+  return { notify: { slack: notify.slack, ...(notify.oncall ? { oncall: notify.oncall } : {}) } };
 }
